@@ -1,0 +1,1 @@
+"""The data layer: schema, load, validate, query and export. No Streamlit here."""

@@ -1,0 +1,1 @@
+"""Curation and maintenance tools: gazetteer look-ups, synthetic data, benchmarks."""
