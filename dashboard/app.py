@@ -1,0 +1,74 @@
+"""conflict-timeline: the Streamlit entry point (`streamlit run dashboard/app.py`).
+
+Loads the data, restores the view from the URL, draws the shared sidebar and the event
+card, then runs the chosen page from dashboard/views/.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path; make sure of it in every launcher.
+_HERE = Path(__file__).resolve().parent
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
+
+import streamlit as st  # noqa: E402
+
+from conflict_timeline.data.paths import DataDirError  # noqa: E402
+from conflict_timeline.ui import card, sidebar, url_state  # noqa: E402
+from conflict_timeline.ui.context import PageContext, set_context  # noqa: E402
+from conflict_timeline.ui.data_access import filtered, get_dataset  # noqa: E402
+from conflict_timeline.ui.safe import md  # noqa: E402
+
+st.set_page_config(page_title="conflict-timeline", page_icon=":material/timeline:", layout="wide")
+
+PAGES = [
+    st.Page(str(_HERE / "views" / "timeline.py"), title="Timeline", icon=":material/timeline:", default=True),
+    st.Page(str(_HERE / "views" / "map.py"), title="Map", icon=":material/map:", url_path="map"),
+    st.Page(str(_HERE / "views" / "actors.py"), title="Actors", icon=":material/groups:", url_path="actors"),
+    st.Page(str(_HERE / "views" / "events.py"), title="Events", icon=":material/table_rows:", url_path="events"),
+    st.Page(str(_HERE / "views" / "about.py"), title="About the data", icon=":material/info:", url_path="about"),
+]
+
+
+def _dismiss_notices() -> None:
+    st.session_state["url_notices"] = []
+
+
+def main() -> None:
+    page = st.navigation(PAGES)
+    try:
+        data = get_dataset()
+    except DataDirError as exc:
+        st.error(f"The dataset could not be opened: {md(exc)}")
+        st.info("Point the app at a data directory with `CONFLICT_TIMELINE_DATA=/path/to/data`.")
+        return
+    notices = url_state.restore(data)
+    st.sidebar.markdown("**conflict-timeline** · Armenia–Azerbaijan, 1988–2025")
+    count_slot = st.sidebar.container(key="event-count")
+    view = sidebar.draw(data, count_slot)
+    events = filtered(data, view.spec())
+    sidebar.draw_count(count_slot, len(events), len(data.events))
+    set_context(PageContext(data=data, view=view, spec=view.spec(), events=events))
+
+    if notices:
+        with st.container(key="url-notices"):
+            for notice in notices:
+                st.warning(notice, icon=":material/link_off:")
+            st.button("Dismiss", key="dismiss-notices", on_click=_dismiss_notices)
+    if data.problems:
+        rejected = sum(c.rejected for c in data.counts.values())
+        st.warning(
+            f"The data has {len(data.problems)} problem(s); {rejected} row(s) were set aside. "
+            "See *About the data* for the list.",
+            icon=":material/rule:",
+        )
+    if view.event:
+        card.render(data, view.event)
+    page.run()
+    url_state.write(url_state.current(data), data)
+
+
+main()

@@ -1,0 +1,150 @@
+"""The ``conflict-timeline`` command: validate, export, synth, bench, gazetteer.
+
+Data goes to stdout, messages to stderr; every command takes ``--data DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+
+from conflict_timeline.data.export import FORMATS, export
+from conflict_timeline.data.load import Dataset, load_dataset
+from conflict_timeline.data.paths import ENV_VAR, DataDirError
+from conflict_timeline.data.query import FilterSpec, apply_filters
+from conflict_timeline.data.schema import VERIFICATIONS
+
+
+class UsageError(Exception):
+    """A bad argument; the message says what was expected."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; expected YYYY-MM-DD, e.g. 2020-09-27") from None
+
+
+def _flatten(values: list[list[str]] | None) -> tuple[str, ...]:
+    """--actor a b and --actor a --actor b both work (action=append + nargs=+)."""
+    return tuple(v for group in values or [] for v in group)
+
+
+def build_spec(args: argparse.Namespace, data: Dataset) -> FilterSpec:
+    actors, types, verification = _flatten(args.actor), _flatten(args.type), _flatten(args.verification)
+    unknown = sorted(set(actors) - set(data.actors.index))
+    if unknown:
+        known = ", ".join(sorted(data.actors.index))
+        raise UsageError(f"unknown actor id(s): {', '.join(unknown)}. Known actor ids: {known}")
+    unknown = sorted(set(types) - set(data.event_types.index))
+    if unknown:
+        raise UsageError(f"unknown event type(s): {', '.join(unknown)}. Known types: {', '.join(data.event_types.index)}")
+    unknown = sorted(set(verification) - set(VERIFICATIONS))
+    if unknown:
+        raise UsageError(f"unknown verification value(s): {', '.join(unknown)}. Expected: {', '.join(VERIFICATIONS)}")
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
+    return FilterSpec(args.date_from, args.date_to, actors, types, verification, args.query or "")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    data = load_dataset(args.dir or args.data)
+    out = sys.stdout
+    print(f"Dataset {data.path} (version {data.version})", file=out)
+    for name, count in data.counts.items():
+        print(f"  {name:16} {count.rows_in:6} rows: {count.accepted} accepted, {count.rejected} rejected", file=out)
+    if data.ok:
+        print(f"OK: {len(data.events)} events, {len(data.actors)} actors, {len(data.places)} places, no problems.", file=out)
+        return 0
+    print(f"{len(data.problems)} problem(s):", file=out)
+    for problem in data.problems:
+        print(f"  {problem}", file=out)
+    return 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    data = load_dataset(args.data)
+    events = apply_filters(data, build_spec(args, data))
+    sys.stdout.write(export(events, data.version, args.format))
+    print(f"{len(events)} of {len(data.events)} events exported as {args.format}", file=sys.stderr)
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from conflict_timeline.tools.synth import write_synthetic
+
+    path = write_synthetic(args.out, args.events, seed=args.seed, base=args.data)
+    print(f"wrote {args.events} synthetic events to {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from conflict_timeline.tools.bench import run_bench
+
+    return run_bench(sizes=args.sizes, runs=args.runs, base=args.data)
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    from conflict_timeline.tools.gazetteer import main as gazetteer_main
+
+    return gazetteer_main([*args.names, "--country", *args.country])
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data", metavar="DIR", default=None,
+        help=f"data directory (default: ${ENV_VAR}, else the repository's data/)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="conflict-timeline", description="Validate, query and export the conflict-timeline dataset."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", parents=[common], help="check the data files; exit 1 listing every problem")
+    p.add_argument("dir", nargs="?", default=None, help="data directory (same as --data)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("export", parents=[common], help="write the filtered events to stdout")
+    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--actor", action="append", nargs="+", metavar="ID", help="actor id (includes its sub-actors)")
+    p.add_argument("--type", action="append", nargs="+", metavar="TYPE", help="event type id")
+    p.add_argument("--verification", action="append", nargs="+", metavar="V", help="confirmed, claimed or disputed")
+    p.add_argument("--query", metavar="TEXT", help="text search (case- and accent-insensitive)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("synth", parents=[common], help="write a valid synthetic dataset for benchmarks")
+    p.add_argument("--events", type=int, required=True)
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--seed", type=int, default=20200927)
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("bench", parents=[common], help="time the app (AppTest) on shipped and synthetic data")
+    p.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    p.add_argument("--runs", type=int, default=5)
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("gazetteer", parents=[common], help="look up place coordinates in GeoNames")
+    p.add_argument("names", nargs="+")
+    p.add_argument("--country", nargs="*", default=[])
+    p.set_defaults(func=cmd_gazetteer)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, DataDirError, FileExistsError) as exc:
+        print(f"conflict-timeline {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

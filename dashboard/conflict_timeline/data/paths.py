@@ -1,0 +1,53 @@
+"""Where the data lives, and the dataset version (a content hash of the data files)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+ENV_VAR = "CONFLICT_TIMELINE_DATA"
+DATA_FILES = ("events.csv", "sources.csv", "actors.csv", "places.csv", "eras.csv", "event_types.csv")
+
+# dashboard/conflict_timeline/data/paths.py -> repository root
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class DataDirError(Exception):
+    """The data directory is missing or incomplete; the message names what is missing."""
+
+
+def default_data_dir() -> Path:
+    return REPO_ROOT / "data"
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--data DIR`` wins, then $CONFLICT_TIMELINE_DATA, then the repository's data/.
+
+    Read at call time (never frozen at import) so tests and the app can switch datasets.
+    """
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser().resolve()
+    return default_data_dir()
+
+
+def check_data_dir(path: Path) -> None:
+    if not path.exists():
+        raise DataDirError(f"data directory not found: {path}")
+    if not path.is_dir():
+        raise DataDirError(f"data path is not a directory: {path}")
+    missing = [name for name in DATA_FILES if not (path / name).is_file()]
+    if missing:
+        raise DataDirError(f"data directory {path} lacks {', '.join(missing)} (expected: {', '.join(DATA_FILES)})")
+
+
+def dataset_version(path: Path) -> str:
+    """A short content hash of the data files: equal data, equal version, wherever it lives."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(name.encode())
+        digest.update((path / name).read_bytes())
+    return digest.hexdigest()[:12]

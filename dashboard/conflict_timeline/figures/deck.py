@@ -1,0 +1,202 @@
+"""The map: a pydeck Deck over a bundled offline base layer, legible with no tile server."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from conflict_timeline.figures.palette import hex_to_rgb, type_color
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+# Nagorno-Karabakh and its surroundings: Armenia, Azerbaijan, the Iranian border.
+INITIAL_VIEW = {"latitude": 40.0, "longitude": 46.4, "zoom": 6.6}
+# Events placed outside this box (Moscow, Geneva, Washington…) are listed beside the map instead.
+REGION_BBOX = (43.0, 38.2, 51.0, 42.2)  # lon_min, lat_min, lon_max, lat_max
+# Offline mode: pydeck's "__MAP_STYLE__" placeholder with no provider makes Streamlit draw no base
+# map at all (for map_style=None it would fetch a Carto tile style); our own layers draw the map.
+OFFLINE_STYLE = "__MAP_STYLE__"
+TILE_STYLES = {"light": "light", "dark": "dark", "road": "road"}
+WATER_RGBA = [207, 224, 238, 255]
+# Uncertainty radius (m) by geo_precision: a district report is an area, not a dot.
+PRECISION_RADIUS = {"exact": 0, "near": 4_000, "district": 12_000, "region": 30_000, "country": 60_000}
+# Labels that would sit on a neighbour's go to the left of their town instead.
+LEFT_LABELS = ("shusha", "lachin", "goris", "fuzuli")
+POINT_LIMIT = 20_000
+DENSITY_CELL_DEG = 0.1
+LABEL_PLACES = (
+    "stepanakert", "shusha", "ganja", "barda", "tartar", "aghdam", "fuzuli", "jabrayil", "lachin", "kalbajar",
+    "goris", "kapan", "yerevan", "baku", "martuni-nk", "hadrut", "martakert", "zangilan", "qubadli", "tovuz",
+    "mingachevir", "nakhchivan", "jermuk", "vardenis",
+)
+
+
+@cache
+def base_countries() -> dict:
+    return json.loads((ASSETS / "region_countries.geojson").read_text())
+
+
+def in_region(events: pd.DataFrame) -> pd.Series:
+    lon0, lat0, lon1, lat1 = REGION_BBOX
+    return events["longitude"].between(lon0, lon1) & events["latitude"].between(lat0, lat1)
+
+
+def tooltip_text(events: pd.DataFrame) -> list[str]:
+    """Plain text (the tooltip uses 'text', never 'html', so data cannot inject markup)."""
+    out = []
+    for row in events.itertuples(index=False):
+        toll = "" if pd.isna(row.fatalities) else f"\nFatalities: {int(row.fatalities)} ({row.verification})"
+        precision = "" if row.geo_precision == "exact" else f" (location: {row.geo_precision})"
+        out.append(
+            f"{row.title}\n{row.date_start:%d %b %Y} · {row.type_label}\n{row.place_label}{precision}"
+            f"\n{', '.join(row.actor_names)}\nVerification: {row.verification}{toll}"
+        )
+    return out
+
+
+def point_frame(events: pd.DataFrame) -> pd.DataFrame:
+    fat = events["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {
+            "event_id": events["event_id"].to_numpy(),
+            "lon": events["longitude"].to_numpy(),
+            "lat": events["latitude"].to_numpy(),
+            "radius": np.clip(1500 + 900 * np.sqrt(fat), 1500, 15000),
+            "uncertainty": events["geo_precision"].astype(str).map(PRECISION_RADIUS).to_numpy(),
+            "color": [hex_to_rgb(type_color(str(t)), 215) for t in events["event_type"]],
+            "tooltip": tooltip_text(events),
+        }
+    )
+    return frame
+
+
+def density_frame(events: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.DataFrame:
+    """Events binned on the server into square cells (so the browser never gets every point)."""
+    if events.empty:
+        return pd.DataFrame(columns=["polygon", "events", "fatalities", "color", "tooltip"])
+    gx = np.floor(events["longitude"].to_numpy() / cell).astype(int)
+    gy = np.floor(events["latitude"].to_numpy() / cell).astype(int)
+    fat = events["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    grid = pd.DataFrame({"gx": gx, "gy": gy, "fat": fat}).groupby(["gx", "gy"]).agg(
+        events=("fat", "size"), fatalities=("fat", "sum")
+    ).reset_index()
+    top = max(int(grid["events"].max()), 1)
+    frame = pd.DataFrame(
+        {
+            "polygon": [
+                [[x * cell, y * cell], [(x + 1) * cell, y * cell], [(x + 1) * cell, (y + 1) * cell], [x * cell, (y + 1) * cell]]
+                for x, y in zip(grid["gx"], grid["gy"])
+            ],
+            "events": grid["events"],
+            "fatalities": grid["fatalities"].astype(int),
+        }
+    )
+    share = np.sqrt(frame["events"] / top)
+    # light yellow -> dark red (sequential, colour-blind friendly)
+    frame["color"] = [[int(255 - 80 * s), int(230 - 190 * s), int(120 - 100 * s), int(120 + 110 * s)] for s in share]
+    frame["tooltip"] = [f"{e} events in this {cell}° cell\n{f} fatalities recorded" for e, f in zip(frame["events"], frame["fatalities"])]
+    return frame
+
+
+def label_frame(places: pd.DataFrame) -> pd.DataFrame:
+    """Main towns labelled with both names, e.g. 'Stepanakert / Xankəndi'."""
+    rows = places[places["place_id"].isin(LABEL_PLACES)]
+    labels = []
+    for row in rows.itertuples(index=False):
+        names = [row.name] + [n for n in (row.name_armenian, row.name_azerbaijani) if n and n != row.name]
+        labels.append(" / ".join(dict.fromkeys(names)))
+    left = rows["place_id"].isin(LEFT_LABELS).to_numpy()
+    return pd.DataFrame(
+        {
+            "lon": rows["longitude"].to_numpy(),
+            "lat": rows["latitude"].to_numpy(),
+            "label": labels,
+            "anchor": np.where(left, "end", "start"),
+            "offset": [[-6, 0] if is_left else [6, 0] for is_left in left],
+        }
+    )
+
+
+def build_deck(
+    events: pd.DataFrame,
+    places: pd.DataFrame,
+    mode: str = "points",
+    basemap: str = "offline",
+    selected: str | None = None,
+    point_limit: int = POINT_LIMIT,
+) -> tuple[pdk.Deck, str]:
+    """The map deck and the mode actually drawn ('points' or 'density': too many points fall back)."""
+    if mode == "points" and len(events) > point_limit:
+        mode = "density"
+    layers = []
+    if basemap == "offline":  # sea and beyond-the-edge background under the borders
+        x0, y0, x1, y1 = base_countries()["bbox"]
+        layers.append(
+            pdk.Layer(
+                "PolygonLayer", data=[{"polygon": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]}], id="water",
+                get_polygon="polygon", get_fill_color=WATER_RGBA, stroked=False, pickable=False,
+            )
+        )
+    layers += [
+        pdk.Layer(
+            "GeoJsonLayer", data=base_countries(), id="countries", stroked=True, filled=True,
+            get_fill_color=[246, 244, 238, 255], get_line_color=[110, 110, 110, 255], line_width_min_pixels=1,
+            pickable=False,
+        )
+    ]
+    if mode == "density":
+        layers.append(
+            pdk.Layer(
+                "PolygonLayer", data=density_frame(events), id="density", get_polygon="polygon",
+                get_fill_color="color", stroked=False, pickable=True,
+            )
+        )
+    else:
+        points = point_frame(events)
+        vague = points[points["uncertainty"] > 0]
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer", data=vague, id="uncertainty", get_position=["lon", "lat"],
+                get_radius="uncertainty", get_fill_color=[120, 120, 120, 18], get_line_color=[90, 90, 90, 70],
+                stroked=True, line_width_min_pixels=1, pickable=False,
+            )
+        )
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer", data=points, id="events", get_position=["lon", "lat"], get_radius="radius",
+                radius_min_pixels=3, radius_max_pixels=30, get_fill_color="color", get_line_color=[255, 255, 255, 230],
+                stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True,
+            )
+        )
+        if selected is not None:
+            chosen = points[points["event_id"] == selected]
+            layers.append(
+                pdk.Layer(
+                    "ScatterplotLayer", data=chosen, id="selected", get_position=["lon", "lat"], get_radius="radius",
+                    radius_min_pixels=9, filled=False, stroked=True, get_line_color=[0, 0, 0, 255],
+                    line_width_min_pixels=3, pickable=False,
+                )
+            )
+    layers.append(
+        pdk.Layer(
+            "TextLayer", data=label_frame(places), id="labels", get_position=["lon", "lat"], get_text="label",
+            get_size=12, get_color=[40, 40, 40, 255],
+            # pydeck turns bare strings into JS expressions: String() keeps these literal.
+            # "auto" makes the glyph atlas include ə, ş and Armenian letters instead of dropping them.
+            character_set=pdk.types.String("auto"), get_text_anchor="anchor", get_pixel_offset="offset", font_family=pdk.types.String("Noto Sans, DejaVu Sans, Arial, sans-serif"),
+            outline_width=2, outline_color=[255, 255, 255, 220], font_settings={"sdf": True},
+            pickable=False,
+        )
+    )
+    deck = pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**INITIAL_VIEW),
+        map_style=OFFLINE_STYLE if basemap == "offline" else TILE_STYLES.get(basemap, "light"),
+        map_provider=None if basemap == "offline" else "carto",
+        tooltip={"text": "{tooltip}"},
+    )
+    return deck, mode

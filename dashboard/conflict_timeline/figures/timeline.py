@@ -1,0 +1,201 @@
+"""The timeline figure: events by lane over time, era bands, key events, and counts per bin beneath."""
+
+from __future__ import annotations
+
+import html
+import zlib
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from conflict_timeline.data.query import BIN_LABELS, counts_over_time
+from conflict_timeline.data.schema import SIDE_LABELS
+from conflict_timeline.figures.palette import ERA_FILL, VERIFICATION_COLORS, type_color
+
+# Past this many events the top panel shows binned counts instead of one marker per event.
+POINT_LIMIT = 4000
+KEY_EVENT_TYPES = ("ceasefire_agreement",)
+MAX_ANNOTATIONS = 8
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def lane_of(events: pd.DataFrame, lane: str) -> pd.Series:
+    if lane == "type":
+        return events["type_label"].astype(str)
+    return events["side"].astype(str).map(SIDE_LABELS).fillna("Other")
+
+
+def _jitter(ids: pd.Series) -> np.ndarray:
+    """Deterministic vertical spread inside a lane so that same-day events do not hide each other."""
+    return np.array([(zlib.crc32(i.encode()) % 1000) / 1000 * 0.6 - 0.3 for i in ids])
+
+
+def marker_size(fatalities: pd.Series) -> np.ndarray:
+    values = fatalities.astype("Float64").fillna(0).to_numpy(dtype=float)
+    return np.clip(7 + 3.2 * np.sqrt(values), 7, 34)
+
+
+def hover_text(events: pd.DataFrame) -> list[str]:
+    """Escaped hover lines: date, title, place, actors (data text never reaches Plotly unescaped)."""
+    out = []
+    for row in events.itertuples(index=False):
+        date = row.date_start.strftime("%d %b %Y" if row.date_precision == "day" else "%b %Y")
+        toll = "" if pd.isna(row.fatalities) else f"<br>Fatalities: {int(row.fatalities)} ({_esc(row.verification)})"
+        out.append(
+            f"<b>{_esc(row.title)}</b><br>{date} · {_esc(row.type_label)}<br>{_esc(row.place_label)}"
+            f"<br>{_esc(', '.join(row.actor_names))}<br>Verification: {_esc(row.verification)}{toll}"
+        )
+    return out
+
+
+def build_timeline(
+    events: pd.DataFrame,
+    eras: pd.DataFrame,
+    date_from: pd.Timestamp,
+    date_to: pd.Timestamp,
+    freq: str,
+    lane: str = "side",
+    selected: str | None = None,
+    point_limit: int = POINT_LIMIT,
+) -> go.Figure:
+    """Three stacked panels sharing one date axis: events, events per bin, fatalities per bin."""
+    fig = make_subplots(
+        rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.04, row_heights=[0.62, 0.19, 0.19],
+        subplot_titles=("", f"Events per {BIN_LABELS[freq]}", f"Fatalities per {BIN_LABELS[freq]} (by verification)"),
+    )
+    lanes_all = lane_of(events, lane)
+    lane_names = sorted(lanes_all.unique()) if len(events) else []
+    lane_pos = {name: i for i, name in enumerate(lane_names)}
+    aggregated = len(events) > point_limit
+
+    if aggregated:
+        binned = events.assign(_lane=lanes_all, _period=_bin_start(events["date_start"], freq))
+        grid = binned.groupby(["_lane", "_period"]).size().reset_index(name="n")
+        fig.add_trace(
+            go.Scatter(
+                x=grid["_period"], y=grid["_lane"].map(lane_pos), mode="markers", name="events (binned)",
+                marker={"size": np.clip(4 + 2.2 * np.sqrt(grid["n"]), 4, 30), "color": "#0072B2", "opacity": 0.6},
+                hovertemplate="%{customdata} events<extra></extra>", customdata=grid["n"], showlegend=False,
+            ),
+            row=1, col=1,
+        )
+    else:
+        for event_type, group in events.groupby("event_type", observed=True, sort=True):
+            ys = lanes_all.loc[group.index].map(lane_pos).to_numpy() + _jitter(group["event_id"])
+            is_violence = group["acled_event_type"].iloc[0] != "Strategic developments" and group[
+                "acled_event_type"
+            ].iloc[0] != "Protests"
+            fig.add_trace(
+                go.Scatter(
+                    x=group["date_start"], y=ys, mode="markers", name=_esc(group["type_label"].iloc[0]),
+                    customdata=group["event_id"], hovertext=hover_text(group), hoverinfo="text",
+                    marker={
+                        "size": marker_size(group["fatalities"]), "color": type_color(str(event_type)),
+                        "symbol": "circle" if is_violence else "diamond", "opacity": 0.85,
+                        "line": {"width": 0.6, "color": "white"},
+                    },
+                    legendgroup=str(event_type),
+                ),
+                row=1, col=1,
+            )
+        if selected is not None and selected in set(events["event_id"]):
+            row = events.loc[events["event_id"] == selected].iloc[0]
+            y = lane_pos[lanes_all.loc[row.name]] + _jitter(pd.Series([selected]))[0]
+            fig.add_trace(
+                go.Scatter(
+                    x=[row["date_start"]], y=[y], mode="markers", name="selected", showlegend=False,
+                    hoverinfo="skip", customdata=[selected],
+                    marker={"size": 22, "color": "rgba(0,0,0,0)", "line": {"width": 2.5, "color": "#000000"}},
+                ),
+                row=1, col=1,
+            )
+
+    counts = counts_over_time(events, freq)
+    fig.add_trace(
+        go.Bar(x=counts["period"], y=counts["events"], name="events", marker_color="#56B4E9", showlegend=False,
+               hovertemplate="%{x|%d %b %Y}: %{y} events<extra></extra>"),
+        row=2, col=1,
+    )
+    for status in ("confirmed", "disputed", "claimed"):
+        fig.add_trace(
+            go.Bar(
+                x=counts["period"], y=counts[f"fatalities_{status}"], name=f"fatalities ({status})",
+                marker_color=VERIFICATION_COLORS[status], legendgroup="fatalities",
+                hovertemplate=f"%{{x|%d %b %Y}}: %{{y}} {status}<extra></extra>",
+            ),
+            row=3, col=1,
+        )
+    fig.update_layout(barmode="stack")
+
+    _add_eras(fig, eras, date_from, date_to)
+    if not aggregated:
+        _add_key_events(fig, events)
+
+    fig.update_yaxes(
+        row=1, col=1, tickmode="array", tickvals=list(range(len(lane_names))), ticktext=[_esc(n) for n in lane_names],
+        range=[-0.6, max(len(lane_names) - 0.4, 0.6)], fixedrange=True, showgrid=False,
+    )
+    fig.update_yaxes(row=2, col=1, fixedrange=True, rangemode="tozero")
+    fig.update_yaxes(row=3, col=1, fixedrange=True, rangemode="tozero")
+    pad = pd.Timedelta(days=max(1, (date_to - date_from).days // 50))
+    fig.update_xaxes(range=[date_from - pad, date_to + pad])
+    fig.update_xaxes(row=3, col=1, rangeslider={"visible": True, "thickness": 0.06}, type="date")
+    fig.update_layout(
+        height=660, margin={"l": 10, "r": 10, "t": 36, "b": 10}, clickmode="event+select", dragmode="zoom",
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "font": {"size": 10},
+                "tracegroupgap": 2},
+        hoverlabel={"align": "left"}, uirevision="timeline",
+    )
+    return fig
+
+
+def _bin_start(dates: pd.Series, freq: str) -> pd.Series:
+    if freq == "D":
+        return dates.dt.normalize()
+    if freq == "W":
+        return (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+    return dates.dt.to_period("M").dt.to_timestamp()
+
+
+def _add_eras(fig: go.Figure, eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> None:
+    bands = eras[eras["band"] & (eras["date_end"] >= date_from) & (eras["date_start"] <= date_to)]
+    span = max((date_to - date_from).days, 1)
+    for era in bands.itertuples(index=False):
+        fig.add_vrect(
+            x0=max(era.date_start, date_from - pd.Timedelta(days=3650)), x1=era.date_end + pd.Timedelta(days=1),
+            fillcolor=ERA_FILL, line_width=0, layer="below", row="all", col=1,
+        )
+        start = max(era.date_start, date_from)
+        visible = (min(era.date_end, date_to) - start).days
+        if visible < 0.08 * span:  # too narrow to carry a readable label at this zoom
+            continue
+        fig.add_annotation(
+            x=start, y=1.0, yref="paper", xref="x", text=_esc(era.name), showarrow=False, xanchor="left",
+            yanchor="bottom", font={"size": 10, "color": "#555555"}, bgcolor="rgba(255,255,255,0.6)",
+        )
+
+
+def _add_key_events(fig: go.Figure, events: pd.DataFrame) -> None:
+    key = events[events["event_type"].isin(KEY_EVENT_TYPES)]
+    if key.empty:
+        return
+    span = max((events["date_start"].max() - events["date_start"].min()).days, 1)
+    # keep labels apart: at least 6% of the visible span between annotated events
+    picked, last = [], None
+    for row in key.itertuples(index=False):
+        if last is None or (row.date_start - last).days >= 0.06 * span:
+            picked.append(row)
+            last = row.date_start
+    for i, row in enumerate(picked[:MAX_ANNOTATIONS]):
+        title = row.title if len(row.title) <= 34 else row.title[:32] + "…"
+        fig.add_vline(x=row.date_start, line_width=1, line_dash="dot", line_color="#009988", row=1, col=1)
+        fig.add_annotation(
+            x=row.date_start, y=0.98 - 0.06 * (i % 3), yref="y domain", xref="x", text=_esc(title),
+            showarrow=False, xanchor="left", font={"size": 10, "color": "#006655"},
+            bgcolor="rgba(255,255,255,0.75)",
+        )

@@ -1,0 +1,68 @@
+"""The selected event's detail card, reachable from every page through the ``event`` parameter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from conflict_timeline.data.load import Dataset
+from conflict_timeline.ui import url_state
+from conflict_timeline.ui.safe import md, md_link
+
+VERIFICATION_TEXT = {
+    "confirmed": "Confirmed — not in dispute between sources.",
+    "claimed": "Claimed — rests on one side's announcement.",
+    "disputed": "Disputed — sources disagree.",
+}
+
+
+def date_text(row: pd.Series) -> str:
+    fmt = {"day": "%d %B %Y", "month": "%B %Y", "year": "%Y"}[str(row["date_precision"])]
+    text = row["date_start"].strftime(fmt)
+    if not pd.isna(row["date_end"]) and row["date_end"] != row["date_start"]:
+        text += " – " + row["date_end"].strftime(fmt)
+    return f"{text} (precision: {row['date_precision']})"
+
+
+def fatalities_text(row: pd.Series) -> str:
+    if pd.isna(row["fatalities"]) and pd.isna(row["fatalities_low"]) and pd.isna(row["fatalities_high"]):
+        return "not reported (unknown)"
+    parts = [] if pd.isna(row["fatalities"]) else [str(int(row["fatalities"]))]
+    if not (pd.isna(row["fatalities_low"]) and pd.isna(row["fatalities_high"])):
+        low = "?" if pd.isna(row["fatalities_low"]) else int(row["fatalities_low"])
+        high = "?" if pd.isna(row["fatalities_high"]) else int(row["fatalities_high"])
+        parts.append(f"range {low}–{high}")
+    return ", ".join(parts) + f" ({row['verification']})"
+
+
+def render(data: Dataset, event_id: str) -> None:
+    match = data.events[data.events["event_id"] == event_id]
+    if match.empty:
+        return
+    row = match.iloc[0]
+    with st.container(border=True, key="event-card"):
+        head, close = st.columns([0.9, 0.1])
+        head.markdown(f"#### {md(row['title'])}")
+        close.button("✕", key="close-card", help="Close this event", on_click=url_state.select_event, args=(None,))
+        st.caption(f"{md(date_text(row))} · {md(row['type_label'])} · ACLED: {md(row['acled_event_type'])}")
+        st.markdown(md(row["summary"]))
+        left, right = st.columns(2)
+        names = " · ".join(md(n) for n in row["all_names"])
+        left.markdown(f"**Place:** {md(row['place_name'])} ({md(row['geo_precision'])})  \n**Also known as:** {names}")
+        roles = [
+            f"{md(data.actors.at[a, 'name'] if a in data.actors.index else a)} — {md(r)}"
+            for a, r in zip(row["actor_ids"], row["actor_roles"])
+        ]
+        left.markdown("**Actors:**  \n" + "  \n".join(roles))
+        claimants = [md(data.actors.at[a, "short_name"]) for a in row["claimed_by_ids"] if a in data.actors.index]
+        right.markdown(
+            f"**Fatalities:** {md(fatalities_text(row))}  \n"
+            f"**Verification:** {md(VERIFICATION_TEXT.get(str(row['verification']), row['verification']))}  \n"
+            f"**Claimed by:** {', '.join(claimants) if claimants else '—'}"
+        )
+        links = []
+        for source in row["sources"]:
+            date = "" if pd.isna(source["published"]) else f", {pd.Timestamp(source['published']):%d %b %Y}"
+            links.append(f"- {md_link(source['publisher'] or source['url'], source['url'])}{md(date)}")
+        right.markdown("**Sources:**  \n" + "\n".join(links))
+        st.caption(f"Event id: `{row['event_id']}` — this view's link opens this card.")

@@ -1,0 +1,33 @@
+"""Cached access to the dataset, keyed on (path, dataset version)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from conflict_timeline.data.load import Dataset, load_dataset
+from conflict_timeline.data.paths import check_data_dir, dataset_version, resolve_data_dir
+from conflict_timeline.data.query import FilterSpec, apply_filters
+
+
+# cache_resource, not cache_data: the Dataset is shared read-only by every session, and
+# cache_data would unpickle a full copy on every rerun (seconds at 100,000 events).
+@st.cache_resource(show_spinner="Loading events…", max_entries=4)
+def _load(path: str, version: str) -> Dataset:
+    return load_dataset(path)
+
+
+def get_dataset() -> Dataset:
+    """The dataset at --data/$CONFLICT_TIMELINE_DATA/data/, re-read when its content changes."""
+    path = resolve_data_dir()
+    check_data_dir(path)
+    return _load(str(path), dataset_version(path))
+
+
+def filtered(data: Dataset, spec: FilterSpec):
+    """Filtered events; memoised per session run so every part of a page shares one query."""
+    key = ("_filtered", data.version, spec)
+    memo = st.session_state.setdefault("_filter_memo", {})
+    if key not in memo:
+        memo.clear()
+        memo[key] = apply_filters(data, spec)
+    return memo[key]

@@ -1,0 +1,93 @@
+"""The shared filters in the sidebar, drawn on every page, with the live event count."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from conflict_timeline.data.load import Dataset
+from conflict_timeline.data.schema import SIDE_LABELS, SIDES, VERIFICATIONS
+from conflict_timeline.ui import url_state
+from conflict_timeline.ui.url_state import KEYS, ViewState
+
+ALL = "__all__"
+CUSTOM = "__custom__"
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+
+
+def presets(data: Dataset) -> dict[str, tuple[str, dt.date, dt.date]]:
+    """Preset id -> (label, from, to): the whole record, then the eras marked as presets."""
+    start, end = url_state.data_range(data)
+    out = {ALL: ("Whole record", start, end)}
+    for era in data.eras[data.eras["preset"]].itertuples(index=False):
+        out[era.era_id] = (era.name, era.date_start.date(), era.date_end.date())
+    return out
+
+
+def _apply_preset(options: dict[str, tuple[str, dt.date, dt.date]]) -> None:
+    chosen = st.session_state.get("f_preset")
+    if chosen in options:
+        _, start, end = options[chosen]
+        st.session_state[KEYS["from"]] = start
+        st.session_state[KEYS["to"]] = end
+
+
+def _reset(data: Dataset) -> None:
+    url_state.put_state(url_state.default_state(data))
+
+
+def actor_label(data: Dataset, actor_id: str) -> str:
+    actor = data.actors.loc[actor_id]
+    side = SIDE_LABELS.get(str(actor["side"]), str(actor["side"]))
+    return f"{side} · {actor['short_name']} ({actor['kind'].replace('_', ' ')})"
+
+
+def sorted_actor_ids(data: Dataset) -> list[str]:
+    order = {side: i for i, side in enumerate(SIDES)}
+    actors = data.actors
+    return sorted(actors.index, key=lambda a: (order.get(str(actors.at[a, "side"]), 99), actors.at[a, "short_name"].lower()))
+
+
+def draw(data: Dataset, count_slot) -> ViewState:
+    """Draw the filter widgets (state already restored from the URL) and return the view."""
+    options = presets(data)
+    state = url_state.current(data)
+    match = next((pid for pid, (_, s, e) in options.items() if s == state.date_from and e == state.date_to), CUSTOM)
+    st.session_state["f_preset"] = match
+    sidebar = st.sidebar
+    sidebar.button("Reset all filters", on_click=_reset, args=(data,), key="reset", icon=":material/restart_alt:",
+                   width="stretch")
+    sidebar.selectbox(
+        "Period", [*options, CUSTOM], key="f_preset", on_change=_apply_preset, args=(options,),
+        format_func=lambda pid: "Custom range" if pid == CUSTOM else options[pid][0],
+    )
+    sidebar.date_input("From", key=KEYS["from"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD")
+    sidebar.date_input("To", key=KEYS["to"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD")
+    sidebar.multiselect(
+        "Actors", sorted_actor_ids(data), key=KEYS["actor"], format_func=lambda a: actor_label(data, a),
+        placeholder="Any actor (type to search)", help="An actor includes the actors under it (Russia includes its Foreign Ministry and Lavrov).",
+    )
+    sidebar.multiselect(
+        "Event types", list(data.event_types.index), key=KEYS["type"],
+        format_func=lambda t: data.event_types.at[t, "label"], placeholder="Any type",
+    )
+    sidebar.multiselect(
+        "Verification", list(VERIFICATIONS), key=KEYS["verification"], placeholder="Any",
+        help="confirmed: not in dispute · claimed: one side's announcement · disputed: sources disagree",
+    )
+    sidebar.text_input(
+        "Search", key=KEYS["q"], placeholder="Title, summary, actor or any place name",
+        help="Ignores case and accents; finds every name of a place (Khankendi, Xankəndi → Stepanakert).",
+    )
+    state = url_state.current(data)
+    if st.session_state.get(KEYS["from"]) and st.session_state.get(KEYS["to"]) and (
+        st.session_state[KEYS["from"]] > st.session_state[KEYS["to"]]
+    ):
+        sidebar.warning("'From' is after 'To': the two dates were swapped.")
+    return state
+
+
+def draw_count(slot, shown: int, total: int) -> None:
+    slot.markdown(f"**{shown} of {total} events**")

@@ -1,0 +1,99 @@
+"""Actors page: who acts, when, where, with whom, and what they claim."""
+
+import plotly.express as px
+import streamlit as st
+
+from conflict_timeline.data.query import BIN_LABELS, apply_filters, counterparts, counts_by_actor, counts_over_time, descendants
+from conflict_timeline.data.schema import SIDE_LABELS, SIDES
+from conflict_timeline.figures.palette import SIDE_COLORS
+from conflict_timeline.ui.context import get_context
+from conflict_timeline.ui.safe import md
+from conflict_timeline.ui.sidebar import actor_label, sorted_actor_ids
+from conflict_timeline.ui.url_state import KEYS
+
+ctx = get_context()
+data = ctx.data
+st.title("Actors")
+
+
+def _toggle(actor_id: str) -> None:
+    chosen = list(st.session_state.get(KEYS["actor"]) or [])
+    st.session_state[KEYS["actor"]] = [a for a in chosen if a != actor_id] if actor_id in chosen else [*chosen, actor_id]
+
+
+in_filter = list(ctx.view.actors)
+ids = sorted_actor_ids(data)
+focus = st.selectbox(
+    "Actor to inspect", ids, index=ids.index(in_filter[0]) if in_filter else None, key="actor-focus",
+    format_func=lambda a: actor_label(data, a), placeholder="Choose an actor (or pick one in the sidebar)",
+)
+
+if focus:
+    actor = data.actors.loc[focus]
+    family = descendants(data.actors, [focus])
+    mine = ctx.events[ctx.events["actor_ids"].map(lambda ids: bool(family.intersection(ids)))]
+    st.subheader(md(actor["name"]))
+    parent = actor["parent_id"]
+    st.caption(
+        f"{md(SIDE_LABELS.get(str(actor['side']), actor['side']))} · {md(actor['kind'].replace('_', ' '))}"
+        + (f" · part of {md(data.actors.at[parent, 'short_name'])}" if parent in data.actors.index else "")
+        + (f" · includes {len(family) - 1} sub-actor(s)" if len(family) > 1 else "")
+    )
+    label = "Remove from the actor filter" if focus in in_filter else "Add to the actor filter"
+    st.button(label, key="toggle-actor", on_click=_toggle, args=(focus,))
+    a, b, c = st.columns(3)
+    a.metric("Events (current filters)", len(mine))
+    a_first = mine["date_start"].min() if len(mine) else None
+    b.metric("First appearance", f"{a_first:%d %b %Y}" if a_first is not None else "—")
+    c.metric("Last appearance", f"{mine['date_start'].max():%d %b %Y}" if len(mine) else "—")
+    if mine.empty:
+        st.info("This actor has no events under the current filters.", icon=":material/search_off:")
+    else:
+        over_time = counts_over_time(mine, ctx.freq)
+        fig = px.bar(over_time, x="period", y="events", title=f"Events per {BIN_LABELS[ctx.freq]}",
+                     color_discrete_sequence=[SIDE_COLORS.get(str(actor["side"]), "#888888")])
+        fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+        st.plotly_chart(fig, key="actor-over-time", width="stretch")
+        left, right = st.columns(2)
+        places = mine.groupby("place_label").size().sort_values(ascending=False).head(12).rename("events")
+        left.markdown("**Where it acted**")
+        left.dataframe(places.reset_index().rename(columns={"place_label": "place"}), hide_index=True,
+                       key="actor-places", width="stretch")
+        partners = counterparts(data, ctx.events, family).head(12)
+        partners["actor"] = partners["short_name"]
+        partners["side"] = partners["side"].astype(str).map(SIDE_LABELS)
+        right.markdown("**Appears most with**")
+        right.dataframe(partners[["actor", "side", "events"]], hide_index=True, key="actor-partners",
+                        width="stretch")
+    # Claims: events this actor announced, even where it is not an actor of the event.
+    spec = ctx.spec.__class__(ctx.spec.date_from, ctx.spec.date_to, (), ctx.spec.types, ctx.spec.verification, ctx.spec.text)
+    pool = apply_filters(data, spec)
+    claims = pool[pool["claimed_by_ids"].map(lambda ids: bool(family.intersection(ids)))]
+    st.markdown(f"**Claims it made** ({len(claims)})")
+    if claims.empty:
+        st.caption("No recorded claims under the current dates, types and search.")
+    else:
+        st.dataframe(
+            claims[["date_start", "title", "verification"]].rename(columns={"date_start": "date"}),
+            hide_index=True, key="actor-claims", width="stretch",
+            column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        )
+
+st.divider()
+st.subheader("All actors by side")
+st.caption("Event counts under the current filters. Pick an actor above to inspect it.")
+overview = counts_by_actor(data, ctx.events)
+everyone = data.actors[["actor_id", "short_name", "name", "kind", "side"]].merge(
+    overview[["actor_id", "events", "first", "last"]], on="actor_id", how="left"
+)
+everyone["events"] = everyone["events"].fillna(0).astype(int)
+tabs = st.tabs([SIDE_LABELS[s] for s in SIDES])
+for tab, side in zip(tabs, SIDES):
+    rows = everyone[everyone["side"].astype(str) == side].sort_values("events", ascending=False)
+    with tab:
+        st.dataframe(
+            rows[["short_name", "name", "kind", "events", "first", "last"]].rename(columns={"short_name": "actor"}),
+            hide_index=True, key=f"actors-{side}", width="stretch",
+            column_config={"first": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                           "last": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        )

@@ -1,0 +1,75 @@
+"""Events page: the filtered events as a sortable, paged table, with downloads."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from conflict_timeline.data.export import export
+from conflict_timeline.ui.context import get_context
+from conflict_timeline.ui.safe import safe_url
+from conflict_timeline.ui.selection import pick
+
+PAGE_SIZE = 100
+SORTS = {
+    "Date (oldest first)": (["date_start", "event_id"], [True, True]),
+    "Date (newest first)": (["date_start", "event_id"], [False, False]),
+    "Fatalities (most first)": (["fatalities", "date_start"], [False, True]),
+    "Title (A–Z)": (["title"], [True]),
+}
+
+ctx = get_context()
+events = ctx.events
+st.title("Events")
+
+downloads = st.columns(3)
+for column, fmt, mime in zip(downloads, ("csv", "json", "geojson"),
+                             ("text/csv", "application/json", "application/geo+json")):
+    column.download_button(
+        f"Download {fmt.upper()} ({len(events)})", data=export(events, ctx.data.version, fmt),
+        file_name=f"conflict-timeline-{ctx.data.version}.{fmt}", mime=mime, key=f"download-{fmt}",
+        width="stretch",
+    )
+
+if events.empty:
+    st.info("No events match these filters. Widen the date range or reset the filters in the sidebar.",
+            icon=":material/search_off:")
+else:
+    left, right = st.columns([2, 1])
+    sort = left.selectbox("Sort by", list(SORTS), key="events-sort")
+    pages = max(1, math.ceil(len(events) / PAGE_SIZE))
+    page = right.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="events-page")
+    by, ascending = SORTS[sort]
+    ordered = events.sort_values(by, ascending=ascending, na_position="last", kind="stable")
+    shown = ordered.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    table = pd.DataFrame(
+        {
+            "event_id": shown["event_id"],
+            "date": shown["date_start"],
+            "title": shown["title"],
+            "type": shown["type_label"],
+            "actors": shown["actor_names"].map(", ".join),
+            "place": shown["place_label"],
+            "fatalities": shown["fatalities"],
+            "verification": shown["verification"].astype(str),
+            "source": shown["sources"].map(lambda s: next((safe_url(x["url"]) for x in s if safe_url(x["url"])), None)),
+            "more sources": shown["sources"].map(lambda s: max(len(s) - 1, 0)),
+        }
+    )
+    picked = st.dataframe(
+        table, key="events-table", hide_index=True, on_select="rerun", selection_mode="single-row",
+        width="stretch", height=min(38 + 35 * len(table), 720),
+        column_config={
+            "event_id": None,
+            "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "title": st.column_config.TextColumn(width="large"),
+            "fatalities": st.column_config.NumberColumn(help="Empty means unknown, never zero"),
+            "source": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+)"),
+        },
+    )
+    st.caption(
+        f"Showing {len(shown)} of {len(events)} events (page {page} of {pages}). "
+        "Select a row to open its card, which lists every source."
+    )
+    rows = picked.selection.rows if picked else []
+    pick("events", table.iloc[rows[0]]["event_id"] if rows else None)
