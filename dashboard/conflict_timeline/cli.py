@@ -41,7 +41,9 @@ def build_spec(args: argparse.Namespace, data: Dataset) -> FilterSpec:
         raise UsageError(f"unknown actor id(s): {', '.join(unknown)}. Known actor ids: {known}")
     unknown = sorted(set(types) - set(data.event_types.index))
     if unknown:
-        raise UsageError(f"unknown event type(s): {', '.join(unknown)}. Known types: {', '.join(data.event_types.index)}")
+        raise UsageError(
+            f"unknown event type(s): {', '.join(unknown)}. Known types: {', '.join(data.event_types.index)}"
+        )
     unknown = sorted(set(verification) - set(VERIFICATIONS))
     if unknown:
         raise UsageError(f"unknown verification value(s): {', '.join(unknown)}. Expected: {', '.join(VERIFICATIONS)}")
@@ -57,7 +59,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for name, count in data.counts.items():
         print(f"  {name:16} {count.rows_in:6} rows: {count.accepted} accepted, {count.rejected} rejected", file=out)
     if data.ok:
-        print(f"OK: {len(data.events)} events, {len(data.actors)} actors, {len(data.places)} places, no problems.", file=out)
+        print(
+            f"OK: {len(data.events)} events, {len(data.actors)} actors, {len(data.places)} places, no problems.",
+            file=out,
+        )
         return 0
     print(f"{len(data.problems)} problem(s):", file=out)
     for problem in data.problems:
@@ -96,7 +101,9 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
 def make_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data", metavar="DIR", default=None,
+        "--data",
+        metavar="DIR",
+        default=None,
         help=f"data directory (default: ${ENV_VAR}, else the repository's data/)",
     )
     parser = argparse.ArgumentParser(

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-
 from conflict_timeline.data.paths import REPO_ROOT
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.safe import md
@@ -27,23 +26,39 @@ st.subheader("Coverage by period")
 rows = []
 for era in data.eras.itertuples(index=False):
     mask = (events["span_end"] >= era.date_start) & (events["span_start"] <= era.date_end)
-    row = {"period": era.name, "from": era.date_start, "to": era.date_end, "events": int(mask.sum()),
-           "minimum": era.min_events}
+    row = {
+        "period": era.name,
+        "from": era.date_start,
+        "to": era.date_end,
+        "events": int(mask.sum()),
+        "minimum": era.min_events,
+    }
     if era.daily_coverage:
         days = pd.date_range(era.date_start, era.date_end, freq="D")
-        covered = {d for s, e in zip(events.loc[mask, "span_start"], events.loc[mask, "span_end"])
-                   for d in pd.date_range(s, e, freq="D")}
+        covered = {
+            d
+            for s, e in zip(events.loc[mask, "span_start"], events.loc[mask, "span_end"])
+            for d in pd.date_range(s, e, freq="D")
+        }
         row["days covered"] = f"{sum(d in covered for d in days)} of {len(days)}"
     rows.append(row)
 st.dataframe(
-    pd.DataFrame(rows), hide_index=True, key="coverage", width="stretch",
-    column_config={"from": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                   "to": st.column_config.DateColumn(format="YYYY-MM-DD")},
+    pd.DataFrame(rows),
+    hide_index=True,
+    key="coverage",
+    width="stretch",
+    column_config={
+        "from": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        "to": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    },
 )
 
 st.subheader("Validation")
 counts = pd.DataFrame(
-    [{"file": name, "rows": c.rows_in, "accepted": c.accepted, "rejected": c.rejected} for name, c in data.counts.items()]
+    [
+        {"file": name, "rows": c.rows_in, "accepted": c.accepted, "rejected": c.rejected}
+        for name, c in data.counts.items()
+    ]
 )
 st.dataframe(counts, hide_index=True, key="validation", width="stretch")
 if data.problems:

@@ -2,8 +2,14 @@
 
 import plotly.express as px
 import streamlit as st
-
-from conflict_timeline.data.query import BIN_LABELS, apply_filters, counterparts, counts_by_actor, counts_over_time, descendants
+from conflict_timeline.data.query import (
+    BIN_LABELS,
+    apply_filters,
+    counterparts,
+    counts_by_actor,
+    counts_over_time,
+    descendants,
+)
 from conflict_timeline.data.schema import SIDE_LABELS, SIDES
 from conflict_timeline.figures.palette import SIDE_COLORS
 from conflict_timeline.ui.context import get_context
@@ -18,14 +24,20 @@ st.title("Actors")
 
 def _toggle(actor_id: str) -> None:
     chosen = list(st.session_state.get(KEYS["actor"]) or [])
-    st.session_state[KEYS["actor"]] = [a for a in chosen if a != actor_id] if actor_id in chosen else [*chosen, actor_id]
+    st.session_state[KEYS["actor"]] = (
+        [a for a in chosen if a != actor_id] if actor_id in chosen else [*chosen, actor_id]
+    )
 
 
 in_filter = list(ctx.view.actors)
 ids = sorted_actor_ids(data)
 focus = st.selectbox(
-    "Actor to inspect", ids, index=ids.index(in_filter[0]) if in_filter else None, key="actor-focus",
-    format_func=lambda a: actor_label(data, a), placeholder="Choose an actor (or pick one in the sidebar)",
+    "Actor to inspect",
+    ids,
+    index=ids.index(in_filter[0]) if in_filter else None,
+    key="actor-focus",
+    format_func=lambda a: actor_label(data, a),
+    placeholder="Choose an actor (or pick one in the sidebar)",
 )
 
 if focus:
@@ -50,23 +62,33 @@ if focus:
         st.info("This actor has no events under the current filters.", icon=":material/search_off:")
     else:
         over_time = counts_over_time(mine, ctx.freq)
-        fig = px.bar(over_time, x="period", y="events", title=f"Events per {BIN_LABELS[ctx.freq]}",
-                     color_discrete_sequence=[SIDE_COLORS.get(str(actor["side"]), "#888888")])
+        fig = px.bar(
+            over_time,
+            x="period",
+            y="events",
+            title=f"Events per {BIN_LABELS[ctx.freq]}",
+            color_discrete_sequence=[SIDE_COLORS.get(str(actor["side"]), "#888888")],
+        )
         fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10})
         st.plotly_chart(fig, key="actor-over-time", width="stretch")
         left, right = st.columns(2)
         places = mine.groupby("place_label").size().sort_values(ascending=False).head(12).rename("events")
         left.markdown("**Where it acted**")
-        left.dataframe(places.reset_index().rename(columns={"place_label": "place"}), hide_index=True,
-                       key="actor-places", width="stretch")
+        left.dataframe(
+            places.reset_index().rename(columns={"place_label": "place"}),
+            hide_index=True,
+            key="actor-places",
+            width="stretch",
+        )
         partners = counterparts(data, ctx.events, family).head(12)
         partners["actor"] = partners["short_name"]
         partners["side"] = partners["side"].astype(str).map(SIDE_LABELS)
         right.markdown("**Appears most with**")
-        right.dataframe(partners[["actor", "side", "events"]], hide_index=True, key="actor-partners",
-                        width="stretch")
+        right.dataframe(partners[["actor", "side", "events"]], hide_index=True, key="actor-partners", width="stretch")
     # Claims: events this actor announced, even where it is not an actor of the event.
-    spec = ctx.spec.__class__(ctx.spec.date_from, ctx.spec.date_to, (), ctx.spec.types, ctx.spec.verification, ctx.spec.text)
+    spec = ctx.spec.__class__(
+        ctx.spec.date_from, ctx.spec.date_to, (), ctx.spec.types, ctx.spec.verification, ctx.spec.text
+    )
     pool = apply_filters(data, spec)
     claims = pool[pool["claimed_by_ids"].map(lambda ids: bool(family.intersection(ids)))]
     st.markdown(f"**Claims it made** ({len(claims)})")
@@ -75,7 +97,9 @@ if focus:
     else:
         st.dataframe(
             claims[["date_start", "title", "verification"]].rename(columns={"date_start": "date"}),
-            hide_index=True, key="actor-claims", width="stretch",
+            hide_index=True,
+            key="actor-claims",
+            width="stretch",
             column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")},
         )
 
@@ -93,7 +117,11 @@ for tab, side in zip(tabs, SIDES):
     with tab:
         st.dataframe(
             rows[["short_name", "name", "kind", "events", "first", "last"]].rename(columns={"short_name": "actor"}),
-            hide_index=True, key=f"actors-{side}", width="stretch",
-            column_config={"first": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                           "last": st.column_config.DateColumn(format="YYYY-MM-DD")},
+            hide_index=True,
+            key=f"actors-{side}",
+            width="stretch",
+            column_config={
+                "first": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                "last": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            },
         )

@@ -4,7 +4,6 @@ import math
 
 import pandas as pd
 import streamlit as st
-
 from conflict_timeline.data.export import export
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.safe import safe_url
@@ -23,17 +22,23 @@ events = ctx.events
 st.title("Events")
 
 downloads = st.columns(3)
-for column, fmt, mime in zip(downloads, ("csv", "json", "geojson"),
-                             ("text/csv", "application/json", "application/geo+json")):
+for column, fmt, mime in zip(
+    downloads, ("csv", "json", "geojson"), ("text/csv", "application/json", "application/geo+json")
+):
     column.download_button(
-        f"Download {fmt.upper()} ({len(events)})", data=export(events, ctx.data.version, fmt),
-        file_name=f"conflict-timeline-{ctx.data.version}.{fmt}", mime=mime, key=f"download-{fmt}",
+        f"Download {fmt.upper()} ({len(events)})",
+        data=export(events, ctx.data.version, fmt),
+        file_name=f"conflict-timeline-{ctx.data.version}.{fmt}",
+        mime=mime,
+        key=f"download-{fmt}",
         width="stretch",
     )
 
 if events.empty:
-    st.info("No events match these filters. Widen the date range or reset the filters in the sidebar.",
-            icon=":material/search_off:")
+    st.info(
+        "No events match these filters. Widen the date range or reset the filters in the sidebar.",
+        icon=":material/search_off:",
+    )
 else:
     left, right = st.columns([2, 1])
     sort = left.selectbox("Sort by", list(SORTS), key="events-sort")
@@ -57,8 +62,13 @@ else:
         }
     )
     picked = st.dataframe(
-        table, key="events-table", hide_index=True, on_select="rerun", selection_mode="single-row",
-        width="stretch", height=min(38 + 35 * len(table), 720),
+        table,
+        key="events-table",
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        width="stretch",
+        height=min(38 + 35 * len(table), 720),
         column_config={
             "event_id": None,
             "date": st.column_config.DateColumn(format="YYYY-MM-DD"),

@@ -1,7 +1,6 @@
 """Map page: events over an offline base map of the South Caucasus, with a density view."""
 
 import streamlit as st
-
 from conflict_timeline.figures.deck import POINT_LIMIT, build_deck, in_region
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.ui.context import get_context
@@ -11,28 +10,41 @@ ctx = get_context()
 st.title("Map")
 left, right = st.columns([2, 1])
 mode = left.segmented_control(
-    "View", ["points", "density"], default="points", key="map-mode",
+    "View",
+    ["points", "density"],
+    default="points",
+    key="map-mode",
     format_func=lambda v: {"points": "Events", "density": "Density (grid)"}[v],
 )
 basemap = right.selectbox(
-    "Base map", ["offline", "light", "dark"], key="basemap",
-    format_func=lambda v: {"offline": "Borders only (offline)", "light": "Tiles: light (needs internet)",
-                           "dark": "Tiles: dark (needs internet)"}[v],
+    "Base map",
+    ["offline", "light", "dark"],
+    key="basemap",
+    format_func=lambda v: {
+        "offline": "Borders only (offline)",
+        "light": "Tiles: light (needs internet)",
+        "dark": "Tiles: dark (needs internet)",
+    }[v],
 )
 events = ctx.events
 inside = events[in_region(events)]
 outside = events[~in_region(events)]
 if events.empty:
-    st.info("No events match these filters, so the map is empty. Widen the filters or reset them in the sidebar.",
-            icon=":material/search_off:")
+    st.info(
+        "No events match these filters, so the map is empty. Widen the filters or reset them in the sidebar.",
+        icon=":material/search_off:",
+    )
 deck, drawn = build_deck(inside, ctx.data.places, mode=mode or "points", basemap=basemap, selected=ctx.view.event)
 map_col, side_col = st.columns([3, 1])
 with map_col:
     chosen = st.pydeck_chart(deck, key="map-chart", on_select="rerun", selection_mode="single-object", height=620)
     notes = ["Faint circles mark events located only to a district, region or country, not a precise spot."]
     if drawn != (mode or "points"):
-        notes.insert(0, f"{len(inside)} events are too many to draw as points (limit {POINT_LIMIT}): "
-                        "showing counts binned on the server into 0.1° cells.")
+        notes.insert(
+            0,
+            f"{len(inside)} events are too many to draw as points (limit {POINT_LIMIT}): "
+            "showing counts binned on the server into 0.1° cells.",
+        )
     elif drawn == "density":
         notes.insert(0, "Counts per 0.1° grid cell, binned on the server.")
     else:
@@ -42,8 +54,12 @@ with side_col:
     present = sorted(set(inside["event_type"].astype(str)))
     if present and drawn == "points":
         st.markdown("**Event types**")
-        st.plotly_chart(build_type_legend(ctx.data.event_types, present), key="map-legend",
-                        config={"staticPlot": True}, width="stretch")
+        st.plotly_chart(
+            build_type_legend(ctx.data.event_types, present),
+            key="map-legend",
+            config={"staticPlot": True},
+            width="stretch",
+        )
     st.markdown(f"**Elsewhere** ({len(outside)} events outside the region)")
     if outside.empty:
         st.caption("None with these filters.")
@@ -52,7 +68,11 @@ with side_col:
             columns={"date_start": "date", "place_name": "place"}
         )
         picked = st.dataframe(
-            table, key="outside-table", hide_index=True, on_select="rerun", selection_mode="single-row",
+            table,
+            key="outside-table",
+            hide_index=True,
+            on_select="rerun",
+            selection_mode="single-row",
             column_config={"event_id": None, "date": st.column_config.DateColumn(format="YYYY-MM-DD")},
             height=min(400, 38 + 35 * len(table)),
         )

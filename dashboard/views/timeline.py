@@ -1,7 +1,6 @@
 """Timeline page: events over time by lane, with counts and fatalities per bin beneath."""
 
 import streamlit as st
-
 from conflict_timeline.data.query import BIN_LABELS
 from conflict_timeline.figures.timeline import POINT_LIMIT, build_timeline
 from conflict_timeline.ui.context import get_context
@@ -10,7 +9,10 @@ from conflict_timeline.ui.selection import pick, plotly_event_id
 ctx = get_context()
 st.title("Timeline")
 lane = st.segmented_control(
-    "Lanes", ["side", "type"], default="side", key="lane",
+    "Lanes",
+    ["side", "type"],
+    default="side",
+    key="lane",
     format_func=lambda v: {"side": "By actor side", "type": "By event type"}[v],
 )
 if ctx.events.empty:
@@ -21,11 +23,20 @@ if ctx.events.empty:
     )
 else:
     fig = build_timeline(
-        ctx.events, ctx.data.eras, ctx.date_from, ctx.date_to, ctx.freq, lane=lane or "side",
+        ctx.events,
+        ctx.data.eras,
+        ctx.date_from,
+        ctx.date_to,
+        ctx.freq,
+        lane=lane or "side",
         selected=ctx.view.event,
     )
     chosen = st.plotly_chart(
-        fig, key="timeline-chart", on_select="rerun", selection_mode="points", width="stretch",
+        fig,
+        key="timeline-chart",
+        on_select="rerun",
+        selection_mode="points",
+        width="stretch",
         config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
     )
     notes = [
@@ -34,8 +45,11 @@ else:
         "Fatalities are stacked by verification, so claims never pad confirmed tolls.",
     ]
     if len(ctx.events) > POINT_LIMIT:
-        notes.insert(0, f"{len(ctx.events)} events are too many to draw one by one: the top panel shows "
-                        f"binned counts per lane. Narrow the filters below {POINT_LIMIT} events to click events.")
+        notes.insert(
+            0,
+            f"{len(ctx.events)} events are too many to draw one by one: the top panel shows "
+            f"binned counts per lane. Narrow the filters below {POINT_LIMIT} events to click events.",
+        )
     else:
         notes.insert(0, "Click an event to open its card.")
     st.caption(" ".join(notes))

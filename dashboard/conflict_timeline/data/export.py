@@ -8,14 +8,43 @@ import json
 import pandas as pd
 
 EXPORT_COLUMNS = (
-    "event_id", "date_start", "date_end", "date_precision", "title", "summary", "event_type",
-    "actor_ids", "actors", "place", "latitude", "longitude", "geo_precision", "fatalities",
-    "fatalities_low", "fatalities_high", "claimed_by", "verification", "sources", "dataset_version",
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "title",
+    "summary",
+    "event_type",
+    "actor_ids",
+    "actors",
+    "place",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+    "claimed_by",
+    "verification",
+    "sources",
+    "dataset_version",
 )
 EXTRA_COLUMNS = ("actor_roles", "place_id", "place_names", "acled_event_type", "source_publishers")
 TEXT_COLUMNS = (
-    "event_id", "title", "summary", "event_type", "actor_ids", "actors", "place", "claimed_by",
-    "sources", "actor_roles", "place_id", "place_names", "acled_event_type", "source_publishers",
+    "event_id",
+    "title",
+    "summary",
+    "event_type",
+    "actor_ids",
+    "actors",
+    "place",
+    "claimed_by",
+    "sources",
+    "actor_roles",
+    "place_id",
+    "place_names",
+    "acled_event_type",
+    "source_publishers",
 )
 FORMATS = ("csv", "json", "geojson")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

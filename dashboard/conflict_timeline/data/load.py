@@ -100,7 +100,8 @@ def _type_places(frame: pd.DataFrame) -> pd.DataFrame:
     places["latitude"] = places["latitude"].astype(float)
     places["longitude"] = places["longitude"].astype(float)
     places["all_names"] = [
-        _place_names(row) for row in places[["name", "name_armenian", "name_azerbaijani", "alt_names"]].itertuples(index=False)
+        _place_names(row)
+        for row in places[["name", "name_armenian", "name_azerbaijani", "alt_names"]].itertuples(index=False)
     ]
     return places.set_index("place_id", drop=False).rename_axis(None)
 
@@ -171,8 +172,12 @@ def _type_events(
     ev["side"] = pd.Categorical([_lane_side(plist, side) for plist in pairs], categories=SIDES)
     ev["claimed_by_ids"] = [split_ids(cell) for cell in ev["claimed_by"]]
 
-    place_cols = places[["name", "latitude", "longitude", "country", "district", "all_names", "name_armenian", "name_azerbaijani"]]
-    place_cols = place_cols.rename(columns={"name": "place_name", "country": "place_country", "district": "place_district"})
+    place_cols = places[
+        ["name", "latitude", "longitude", "country", "district", "all_names", "name_armenian", "name_azerbaijani"]
+    ]
+    place_cols = place_cols.rename(
+        columns={"name": "place_name", "country": "place_country", "district": "place_district"}
+    )
     ev = ev.join(place_cols, on="place_id")
     ev["place_label"] = [
         place_label(pd.Series({"name": n, "name_armenian": hy, "name_azerbaijani": az}))

@@ -27,7 +27,9 @@ class FilterSpec:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.date_from or self.date_to or self.actors or self.types or self.verification or self.text.strip())
+        return not (
+            self.date_from or self.date_to or self.actors or self.types or self.verification or self.text.strip()
+        )
 
 
 def descendants(actors: pd.DataFrame, actor_ids: tuple[str, ...] | list[str]) -> set[str]:
@@ -92,7 +94,7 @@ def _period_start(dates: pd.Series, freq: str) -> pd.Series:
     if freq == "D":
         return dates.dt.normalize()
     if freq == "W":
-        return (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+        return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     return dates.dt.to_period("M").dt.to_timestamp()
 
 
@@ -128,12 +130,22 @@ def counts_by_actor(data: Dataset, events: pd.DataFrame) -> pd.DataFrame:
 
 def counts_by_place(events: pd.DataFrame) -> pd.DataFrame:
     """Per place: events and fatalities by verification."""
-    columns = ["place_id", "place_label", "latitude", "longitude", "events",
-               "fatalities_confirmed", "fatalities_claimed", "fatalities_disputed"]
+    columns = [
+        "place_id",
+        "place_label",
+        "latitude",
+        "longitude",
+        "events",
+        "fatalities_confirmed",
+        "fatalities_claimed",
+        "fatalities_disputed",
+    ]
     if events.empty:
         return pd.DataFrame(columns=columns)
     frame = fatality_columns(events)
-    frame[["place_id", "place_label", "latitude", "longitude"]] = events[["place_id", "place_label", "latitude", "longitude"]]
+    frame[["place_id", "place_label", "latitude", "longitude"]] = events[
+        ["place_id", "place_label", "latitude", "longitude"]
+    ]
     frame["events"] = 1
     keys = ["place_id", "place_label", "latitude", "longitude"]
     return frame.groupby(keys, as_index=False)[columns[4:]].sum().sort_values("events", ascending=False)[columns]

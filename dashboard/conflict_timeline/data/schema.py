@@ -50,18 +50,46 @@ ACLED_EVENT_TYPES = (
 # Columns every file must have (further columns are allowed and kept).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "events.csv": (
-        "event_id", "date_start", "date_end", "date_precision", "title", "summary", "event_type",
-        "actors", "place_id", "geo_precision", "fatalities", "fatalities_low", "fatalities_high",
-        "claimed_by", "verification",
+        "event_id",
+        "date_start",
+        "date_end",
+        "date_precision",
+        "title",
+        "summary",
+        "event_type",
+        "actors",
+        "place_id",
+        "geo_precision",
+        "fatalities",
+        "fatalities_low",
+        "fatalities_high",
+        "claimed_by",
+        "verification",
     ),
     "sources.csv": ("event_id", "url", "publisher", "published"),
     "actors.csv": ("actor_id", "name", "short_name", "kind", "country", "side", "parent_id", "color"),
     "places.csv": (
-        "place_id", "name", "name_armenian", "name_azerbaijani", "alt_names", "latitude", "longitude",
-        "coord_source", "district", "country",
+        "place_id",
+        "name",
+        "name_armenian",
+        "name_azerbaijani",
+        "alt_names",
+        "latitude",
+        "longitude",
+        "coord_source",
+        "district",
+        "country",
     ),
     "eras.csv": (
-        "era_id", "name", "date_start", "date_end", "preset", "band", "min_events", "daily_coverage", "description",
+        "era_id",
+        "name",
+        "date_start",
+        "date_end",
+        "preset",
+        "band",
+        "min_events",
+        "daily_coverage",
+        "description",
     ),
     "event_types.csv": ("event_type", "label", "category", "acled_event_type", "description"),
 }
@@ -176,7 +204,9 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
                 "longitude": _text(pa.Check(_number_between(-180, 180), error="must be a number from -180 to 180")),
                 "coord_source": _text(REQUIRED),
                 "district": _text(),
-                "country": _text(pa.Check(lambda s: s.str.match(r"^[A-Z]{2}$"), error="must be an ISO 3166 alpha-2 code")),
+                "country": _text(
+                    pa.Check(lambda s: s.str.match(r"^[A-Z]{2}$"), error="must be an ISO 3166 alpha-2 code")
+                ),
             },
             strict=False,
         ),
@@ -196,7 +226,9 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
         ),
         "event_types.csv": pa.DataFrameSchema(
             {
-                "event_type": _text(REQUIRED, pa.Check(lambda s: s.str.match(r"^[a-z_]+$"), error="must be snake_case"), unique=True),
+                "event_type": _text(
+                    REQUIRED, pa.Check(lambda s: s.str.match(r"^[a-z_]+$"), error="must be snake_case"), unique=True
+                ),
                 "label": _text(REQUIRED),
                 "category": _text(_one_of(("violence", "politics"))),
                 "acled_event_type": _text(_one_of(ACLED_EVENT_TYPES)),

@@ -68,9 +68,7 @@ def read_table(path: Path) -> Table:
                 start = reader.line_num + 1
                 continue  # blank line
             if len(record) != len(header):
-                problems.append(
-                    Problem(name, start, None, f"has {len(record)} fields, the header has {len(header)}")
-                )
+                problems.append(Problem(name, start, None, f"has {len(record)} fields, the header has {len(header)}"))
             else:
                 rows.append(record)
                 lines.append(start)
@@ -170,9 +168,7 @@ def check_tables(tables: dict[str, Table], today: dt.date | None = None) -> Chec
     for pos, event_id in enumerate(sources.frame["event_id"]):
         if event_id and event_id not in event_ids:
             report(sources, pos, "event_id", "names an event that does not exist", event_id)
-    sourced = {
-        e for pos, e in enumerate(sources.frame["event_id"]) if pos not in rejected["sources.csv"]
-    }
+    sourced = {e for pos, e in enumerate(sources.frame["event_id"]) if pos not in rejected["sources.csv"]}
 
     frame = events.frame
     today_iso = today.isoformat()
@@ -199,7 +195,11 @@ def check_tables(tables: dict[str, Table], today: dt.date | None = None) -> Chec
             value = getattr(row, name)
             if value and value > today_iso and len(value) == 10:
                 report(events, pos, name, f"is in the future (today is {today_iso})", value)
-        low, best, high = (_int_or_none(row.fatalities_low), _int_or_none(row.fatalities), _int_or_none(row.fatalities_high))
+        low, best, high = (
+            _int_or_none(row.fatalities_low),
+            _int_or_none(row.fatalities),
+            _int_or_none(row.fatalities_high),
+        )
         if low is not None and best is not None and low > best:
             report(events, pos, "fatalities_low", "is greater than fatalities", row.fatalities_low)
         if best is not None and high is not None and best > high:

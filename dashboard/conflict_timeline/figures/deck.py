@@ -29,9 +29,30 @@ LEFT_LABELS = ("shusha", "lachin", "goris", "fuzuli")
 POINT_LIMIT = 20_000
 DENSITY_CELL_DEG = 0.1
 LABEL_PLACES = (
-    "stepanakert", "shusha", "ganja", "barda", "tartar", "aghdam", "fuzuli", "jabrayil", "lachin", "kalbajar",
-    "goris", "kapan", "yerevan", "baku", "martuni-nk", "hadrut", "martakert", "zangilan", "qubadli", "tovuz",
-    "mingachevir", "nakhchivan", "jermuk", "vardenis",
+    "stepanakert",
+    "shusha",
+    "ganja",
+    "barda",
+    "tartar",
+    "aghdam",
+    "fuzuli",
+    "jabrayil",
+    "lachin",
+    "kalbajar",
+    "goris",
+    "kapan",
+    "yerevan",
+    "baku",
+    "martuni-nk",
+    "hadrut",
+    "martakert",
+    "zangilan",
+    "qubadli",
+    "tovuz",
+    "mingachevir",
+    "nakhchivan",
+    "jermuk",
+    "vardenis",
 )
 
 
@@ -81,14 +102,22 @@ def density_frame(events: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.Da
     gx = np.floor(events["longitude"].to_numpy() / cell).astype(int)
     gy = np.floor(events["latitude"].to_numpy() / cell).astype(int)
     fat = events["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=float)
-    grid = pd.DataFrame({"gx": gx, "gy": gy, "fat": fat}).groupby(["gx", "gy"]).agg(
-        events=("fat", "size"), fatalities=("fat", "sum")
-    ).reset_index()
+    grid = (
+        pd.DataFrame({"gx": gx, "gy": gy, "fat": fat})
+        .groupby(["gx", "gy"])
+        .agg(events=("fat", "size"), fatalities=("fat", "sum"))
+        .reset_index()
+    )
     top = max(int(grid["events"].max()), 1)
     frame = pd.DataFrame(
         {
             "polygon": [
-                [[x * cell, y * cell], [(x + 1) * cell, y * cell], [(x + 1) * cell, (y + 1) * cell], [x * cell, (y + 1) * cell]]
+                [
+                    [x * cell, y * cell],
+                    [(x + 1) * cell, y * cell],
+                    [(x + 1) * cell, (y + 1) * cell],
+                    [x * cell, (y + 1) * cell],
+                ]
                 for x, y in zip(grid["gx"], grid["gy"])
             ],
             "events": grid["events"],
@@ -98,7 +127,10 @@ def density_frame(events: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.Da
     share = np.sqrt(frame["events"] / top)
     # light yellow -> dark red (sequential, colour-blind friendly)
     frame["color"] = [[int(255 - 80 * s), int(230 - 190 * s), int(120 - 100 * s), int(120 + 110 * s)] for s in share]
-    frame["tooltip"] = [f"{e} events in this {cell}° cell\n{f} fatalities recorded" for e, f in zip(frame["events"], frame["fatalities"])]
+    frame["tooltip"] = [
+        f"{e} events in this {cell}° cell\n{f} fatalities recorded"
+        for e, f in zip(frame["events"], frame["fatalities"])
+    ]
     return frame
 
 
@@ -137,22 +169,38 @@ def build_deck(
         x0, y0, x1, y1 = base_countries()["bbox"]
         layers.append(
             pdk.Layer(
-                "PolygonLayer", data=[{"polygon": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]}], id="water",
-                get_polygon="polygon", get_fill_color=WATER_RGBA, stroked=False, pickable=False,
+                "PolygonLayer",
+                data=[{"polygon": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]}],
+                id="water",
+                get_polygon="polygon",
+                get_fill_color=WATER_RGBA,
+                stroked=False,
+                pickable=False,
             )
         )
     layers += [
         pdk.Layer(
-            "GeoJsonLayer", data=base_countries(), id="countries", stroked=True, filled=True,
-            get_fill_color=[246, 244, 238, 255], get_line_color=[110, 110, 110, 255], line_width_min_pixels=1,
+            "GeoJsonLayer",
+            data=base_countries(),
+            id="countries",
+            stroked=True,
+            filled=True,
+            get_fill_color=[246, 244, 238, 255],
+            get_line_color=[110, 110, 110, 255],
+            line_width_min_pixels=1,
             pickable=False,
         )
     ]
     if mode == "density":
         layers.append(
             pdk.Layer(
-                "PolygonLayer", data=density_frame(events), id="density", get_polygon="polygon",
-                get_fill_color="color", stroked=False, pickable=True,
+                "PolygonLayer",
+                data=density_frame(events),
+                id="density",
+                get_polygon="polygon",
+                get_fill_color="color",
+                stroked=False,
+                pickable=True,
             )
         )
     else:
@@ -160,35 +208,70 @@ def build_deck(
         vague = points[points["uncertainty"] > 0]
         layers.append(
             pdk.Layer(
-                "ScatterplotLayer", data=vague, id="uncertainty", get_position=["lon", "lat"],
-                get_radius="uncertainty", get_fill_color=[120, 120, 120, 18], get_line_color=[90, 90, 90, 70],
-                stroked=True, line_width_min_pixels=1, pickable=False,
+                "ScatterplotLayer",
+                data=vague,
+                id="uncertainty",
+                get_position=["lon", "lat"],
+                get_radius="uncertainty",
+                get_fill_color=[120, 120, 120, 18],
+                get_line_color=[90, 90, 90, 70],
+                stroked=True,
+                line_width_min_pixels=1,
+                pickable=False,
             )
         )
         layers.append(
             pdk.Layer(
-                "ScatterplotLayer", data=points, id="events", get_position=["lon", "lat"], get_radius="radius",
-                radius_min_pixels=3, radius_max_pixels=30, get_fill_color="color", get_line_color=[255, 255, 255, 230],
-                stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True,
+                "ScatterplotLayer",
+                data=points,
+                id="events",
+                get_position=["lon", "lat"],
+                get_radius="radius",
+                radius_min_pixels=3,
+                radius_max_pixels=30,
+                get_fill_color="color",
+                get_line_color=[255, 255, 255, 230],
+                stroked=True,
+                line_width_min_pixels=1,
+                pickable=True,
+                auto_highlight=True,
             )
         )
         if selected is not None:
             chosen = points[points["event_id"] == selected]
             layers.append(
                 pdk.Layer(
-                    "ScatterplotLayer", data=chosen, id="selected", get_position=["lon", "lat"], get_radius="radius",
-                    radius_min_pixels=9, filled=False, stroked=True, get_line_color=[0, 0, 0, 255],
-                    line_width_min_pixels=3, pickable=False,
+                    "ScatterplotLayer",
+                    data=chosen,
+                    id="selected",
+                    get_position=["lon", "lat"],
+                    get_radius="radius",
+                    radius_min_pixels=9,
+                    filled=False,
+                    stroked=True,
+                    get_line_color=[0, 0, 0, 255],
+                    line_width_min_pixels=3,
+                    pickable=False,
                 )
             )
     layers.append(
         pdk.Layer(
-            "TextLayer", data=label_frame(places), id="labels", get_position=["lon", "lat"], get_text="label",
-            get_size=12, get_color=[40, 40, 40, 255],
+            "TextLayer",
+            data=label_frame(places),
+            id="labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=12,
+            get_color=[40, 40, 40, 255],
             # pydeck turns bare strings into JS expressions: String() keeps these literal.
             # "auto" makes the glyph atlas include ə, ş and Armenian letters instead of dropping them.
-            character_set=pdk.types.String("auto"), get_text_anchor="anchor", get_pixel_offset="offset", font_family=pdk.types.String("Noto Sans, DejaVu Sans, Arial, sans-serif"),
-            outline_width=2, outline_color=[255, 255, 255, 220], font_settings={"sdf": True},
+            character_set=pdk.types.String("auto"),
+            get_text_anchor="anchor",
+            get_pixel_offset="offset",
+            font_family=pdk.types.String("Noto Sans, DejaVu Sans, Arial, sans-serif"),
+            outline_width=2,
+            outline_color=[255, 255, 255, 220],
+            font_settings={"sdf": True},
             pickable=False,
         )
     )

@@ -65,7 +65,11 @@ def build_timeline(
 ) -> go.Figure:
     """Three stacked panels sharing one date axis: events, events per bin, fatalities per bin."""
     fig = make_subplots(
-        rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.04, row_heights=[0.62, 0.19, 0.19],
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.04,
+        row_heights=[0.62, 0.19, 0.19],
         subplot_titles=("", f"Events per {BIN_LABELS[freq]}", f"Fatalities per {BIN_LABELS[freq]} (by verification)"),
     )
     lanes_all = lane_of(events, lane)
@@ -78,57 +82,89 @@ def build_timeline(
         grid = binned.groupby(["_lane", "_period"]).size().reset_index(name="n")
         fig.add_trace(
             go.Scatter(
-                x=grid["_period"], y=grid["_lane"].map(lane_pos), mode="markers", name="events (binned)",
+                x=grid["_period"],
+                y=grid["_lane"].map(lane_pos),
+                mode="markers",
+                name="events (binned)",
                 marker={"size": np.clip(4 + 2.2 * np.sqrt(grid["n"]), 4, 30), "color": "#0072B2", "opacity": 0.6},
-                hovertemplate="%{customdata} events<extra></extra>", customdata=grid["n"], showlegend=False,
+                hovertemplate="%{customdata} events<extra></extra>",
+                customdata=grid["n"],
+                showlegend=False,
             ),
-            row=1, col=1,
+            row=1,
+            col=1,
         )
     else:
         for event_type, group in events.groupby("event_type", observed=True, sort=True):
             ys = lanes_all.loc[group.index].map(lane_pos).to_numpy() + _jitter(group["event_id"])
-            is_violence = group["acled_event_type"].iloc[0] != "Strategic developments" and group[
-                "acled_event_type"
-            ].iloc[0] != "Protests"
+            is_violence = (
+                group["acled_event_type"].iloc[0] != "Strategic developments"
+                and group["acled_event_type"].iloc[0] != "Protests"
+            )
             fig.add_trace(
                 go.Scatter(
-                    x=group["date_start"], y=ys, mode="markers", name=_esc(group["type_label"].iloc[0]),
-                    customdata=group["event_id"], hovertext=hover_text(group), hoverinfo="text",
+                    x=group["date_start"],
+                    y=ys,
+                    mode="markers",
+                    name=_esc(group["type_label"].iloc[0]),
+                    customdata=group["event_id"],
+                    hovertext=hover_text(group),
+                    hoverinfo="text",
                     marker={
-                        "size": marker_size(group["fatalities"]), "color": type_color(str(event_type)),
-                        "symbol": "circle" if is_violence else "diamond", "opacity": 0.85,
+                        "size": marker_size(group["fatalities"]),
+                        "color": type_color(str(event_type)),
+                        "symbol": "circle" if is_violence else "diamond",
+                        "opacity": 0.85,
                         "line": {"width": 0.6, "color": "white"},
                     },
                     legendgroup=str(event_type),
                 ),
-                row=1, col=1,
+                row=1,
+                col=1,
             )
         if selected is not None and selected in set(events["event_id"]):
             row = events.loc[events["event_id"] == selected].iloc[0]
             y = lane_pos[lanes_all.loc[row.name]] + _jitter(pd.Series([selected]))[0]
             fig.add_trace(
                 go.Scatter(
-                    x=[row["date_start"]], y=[y], mode="markers", name="selected", showlegend=False,
-                    hoverinfo="skip", customdata=[selected],
+                    x=[row["date_start"]],
+                    y=[y],
+                    mode="markers",
+                    name="selected",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    customdata=[selected],
                     marker={"size": 22, "color": "rgba(0,0,0,0)", "line": {"width": 2.5, "color": "#000000"}},
                 ),
-                row=1, col=1,
+                row=1,
+                col=1,
             )
 
     counts = counts_over_time(events, freq)
     fig.add_trace(
-        go.Bar(x=counts["period"], y=counts["events"], name="events", marker_color="#56B4E9", showlegend=False,
-               hovertemplate="%{x|%d %b %Y}: %{y} events<extra></extra>"),
-        row=2, col=1,
+        go.Bar(
+            x=counts["period"],
+            y=counts["events"],
+            name="events",
+            marker_color="#56B4E9",
+            showlegend=False,
+            hovertemplate="%{x|%d %b %Y}: %{y} events<extra></extra>",
+        ),
+        row=2,
+        col=1,
     )
     for status in ("confirmed", "disputed", "claimed"):
         fig.add_trace(
             go.Bar(
-                x=counts["period"], y=counts[f"fatalities_{status}"], name=f"fatalities ({status})",
-                marker_color=VERIFICATION_COLORS[status], legendgroup="fatalities",
+                x=counts["period"],
+                y=counts[f"fatalities_{status}"],
+                name=f"fatalities ({status})",
+                marker_color=VERIFICATION_COLORS[status],
+                legendgroup="fatalities",
                 hovertemplate=f"%{{x|%d %b %Y}}: %{{y}} {status}<extra></extra>",
             ),
-            row=3, col=1,
+            row=3,
+            col=1,
         )
     fig.update_layout(barmode="stack")
 
@@ -137,8 +173,14 @@ def build_timeline(
         _add_key_events(fig, events)
 
     fig.update_yaxes(
-        row=1, col=1, tickmode="array", tickvals=list(range(len(lane_names))), ticktext=[_esc(n) for n in lane_names],
-        range=[-0.6, max(len(lane_names) - 0.4, 0.6)], fixedrange=True, showgrid=False,
+        row=1,
+        col=1,
+        tickmode="array",
+        tickvals=list(range(len(lane_names))),
+        ticktext=[_esc(n) for n in lane_names],
+        range=[-0.6, max(len(lane_names) - 0.4, 0.6)],
+        fixedrange=True,
+        showgrid=False,
     )
     fig.update_yaxes(row=2, col=1, fixedrange=True, rangemode="tozero")
     fig.update_yaxes(row=3, col=1, fixedrange=True, rangemode="tozero")
@@ -146,10 +188,13 @@ def build_timeline(
     fig.update_xaxes(range=[date_from - pad, date_to + pad])
     fig.update_xaxes(row=3, col=1, rangeslider={"visible": True, "thickness": 0.06}, type="date")
     fig.update_layout(
-        height=660, margin={"l": 10, "r": 10, "t": 36, "b": 10}, clickmode="event+select", dragmode="zoom",
-        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "font": {"size": 10},
-                "tracegroupgap": 2},
-        hoverlabel={"align": "left"}, uirevision="timeline",
+        height=660,
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        clickmode="event+select",
+        dragmode="zoom",
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "font": {"size": 10}, "tracegroupgap": 2},
+        hoverlabel={"align": "left"},
+        uirevision="timeline",
     )
     return fig
 
@@ -158,7 +203,7 @@ def _bin_start(dates: pd.Series, freq: str) -> pd.Series:
     if freq == "D":
         return dates.dt.normalize()
     if freq == "W":
-        return (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+        return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     return dates.dt.to_period("M").dt.to_timestamp()
 
 
@@ -167,16 +212,29 @@ def _add_eras(fig: go.Figure, eras: pd.DataFrame, date_from: pd.Timestamp, date_
     span = max((date_to - date_from).days, 1)
     for era in bands.itertuples(index=False):
         fig.add_vrect(
-            x0=max(era.date_start, date_from - pd.Timedelta(days=3650)), x1=era.date_end + pd.Timedelta(days=1),
-            fillcolor=ERA_FILL, line_width=0, layer="below", row="all", col=1,
+            x0=max(era.date_start, date_from - pd.Timedelta(days=3650)),
+            x1=era.date_end + pd.Timedelta(days=1),
+            fillcolor=ERA_FILL,
+            line_width=0,
+            layer="below",
+            row="all",
+            col=1,
         )
         start = max(era.date_start, date_from)
         visible = (min(era.date_end, date_to) - start).days
         if visible < 0.08 * span:  # too narrow to carry a readable label at this zoom
             continue
         fig.add_annotation(
-            x=start, y=1.0, yref="paper", xref="x", text=_esc(era.name), showarrow=False, xanchor="left",
-            yanchor="bottom", font={"size": 10, "color": "#555555"}, bgcolor="rgba(255,255,255,0.6)",
+            x=start,
+            y=1.0,
+            yref="paper",
+            xref="x",
+            text=_esc(era.name),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 10, "color": "#555555"},
+            bgcolor="rgba(255,255,255,0.6)",
         )
 
 
@@ -195,7 +253,13 @@ def _add_key_events(fig: go.Figure, events: pd.DataFrame) -> None:
         title = row.title if len(row.title) <= 34 else row.title[:32] + "…"
         fig.add_vline(x=row.date_start, line_width=1, line_dash="dot", line_color="#009988", row=1, col=1)
         fig.add_annotation(
-            x=row.date_start, y=0.98 - 0.06 * (i % 3), yref="y domain", xref="x", text=_esc(title),
-            showarrow=False, xanchor="left", font={"size": 10, "color": "#006655"},
+            x=row.date_start,
+            y=0.98 - 0.06 * (i % 3),
+            yref="y domain",
+            xref="x",
+            text=_esc(title),
+            showarrow=False,
+            xanchor="left",
+            font={"size": 10, "color": "#006655"},
             bgcolor="rgba(255,255,255,0.75)",
         )

@@ -47,7 +47,9 @@ def actor_label(data: Dataset, actor_id: str) -> str:
 def sorted_actor_ids(data: Dataset) -> list[str]:
     order = {side: i for i, side in enumerate(SIDES)}
     actors = data.actors
-    return sorted(actors.index, key=lambda a: (order.get(str(actors.at[a, "side"]), 99), actors.at[a, "short_name"].lower()))
+    return sorted(
+        actors.index, key=lambda a: (order.get(str(actors.at[a, "side"]), 99), actors.at[a, "short_name"].lower())
+    )
 
 
 def draw(data: Dataset, count_slot) -> ViewState:
@@ -57,33 +59,52 @@ def draw(data: Dataset, count_slot) -> ViewState:
     match = next((pid for pid, (_, s, e) in options.items() if s == state.date_from and e == state.date_to), CUSTOM)
     st.session_state["f_preset"] = match
     sidebar = st.sidebar
-    sidebar.button("Reset all filters", on_click=_reset, args=(data,), key="reset", icon=":material/restart_alt:",
-                   width="stretch")
+    sidebar.button(
+        "Reset all filters", on_click=_reset, args=(data,), key="reset", icon=":material/restart_alt:", width="stretch"
+    )
     sidebar.selectbox(
-        "Period", [*options, CUSTOM], key="f_preset", on_change=_apply_preset, args=(options,),
+        "Period",
+        [*options, CUSTOM],
+        key="f_preset",
+        on_change=_apply_preset,
+        args=(options,),
         format_func=lambda pid: "Custom range" if pid == CUSTOM else options[pid][0],
     )
     sidebar.date_input("From", key=KEYS["from"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD")
     sidebar.date_input("To", key=KEYS["to"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD")
     sidebar.multiselect(
-        "Actors", sorted_actor_ids(data), key=KEYS["actor"], format_func=lambda a: actor_label(data, a),
-        placeholder="Any actor (type to search)", help="An actor includes the actors under it (Russia includes its Foreign Ministry and Lavrov).",
+        "Actors",
+        sorted_actor_ids(data),
+        key=KEYS["actor"],
+        format_func=lambda a: actor_label(data, a),
+        placeholder="Any actor (type to search)",
+        help="An actor includes the actors under it (Russia includes its Foreign Ministry and Lavrov).",
     )
     sidebar.multiselect(
-        "Event types", list(data.event_types.index), key=KEYS["type"],
-        format_func=lambda t: data.event_types.at[t, "label"], placeholder="Any type",
+        "Event types",
+        list(data.event_types.index),
+        key=KEYS["type"],
+        format_func=lambda t: data.event_types.at[t, "label"],
+        placeholder="Any type",
     )
     sidebar.multiselect(
-        "Verification", list(VERIFICATIONS), key=KEYS["verification"], placeholder="Any",
+        "Verification",
+        list(VERIFICATIONS),
+        key=KEYS["verification"],
+        placeholder="Any",
         help="confirmed: not in dispute · claimed: one side's announcement · disputed: sources disagree",
     )
     sidebar.text_input(
-        "Search", key=KEYS["q"], placeholder="Title, summary, actor or any place name",
+        "Search",
+        key=KEYS["q"],
+        placeholder="Title, summary, actor or any place name",
         help="Ignores case and accents; finds every name of a place (Khankendi, Xankəndi → Stepanakert).",
     )
     state = url_state.current(data)
-    if st.session_state.get(KEYS["from"]) and st.session_state.get(KEYS["to"]) and (
-        st.session_state[KEYS["from"]] > st.session_state[KEYS["to"]]
+    if (
+        st.session_state.get(KEYS["from"])
+        and st.session_state.get(KEYS["to"])
+        and (st.session_state[KEYS["from"]] > st.session_state[KEYS["to"]])
     ):
         sidebar.warning("'From' is after 'To': the two dates were swapped.")
     return state

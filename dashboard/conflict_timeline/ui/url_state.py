@@ -21,7 +21,14 @@ from conflict_timeline.data.schema import VERIFICATIONS
 PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "v")
 MAX_TEXT = 200
 # Widget keys in st.session_state, one per parameter.
-KEYS = {"from": "f_from", "to": "f_to", "q": "f_q", "actor": "f_actor", "type": "f_type", "verification": "f_verification"}
+KEYS = {
+    "from": "f_from",
+    "to": "f_to",
+    "q": "f_q",
+    "actor": "f_actor",
+    "type": "f_type",
+    "verification": "f_verification",
+}
 EVENT_KEY = "event"
 
 

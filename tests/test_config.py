@@ -1,0 +1,41 @@
+import tomllib
+
+from conflict_timeline.data.paths import REPO_ROOT
+
+
+def test_public_hosting_settings():
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["enableXsrfProtection"] is True
+    assert "primaryColor" in config["theme"]
+
+
+def test_requirements_are_pinned_and_match_pyproject():
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    wanted = {dep.split(">=")[0].strip() for dep in pyproject["project"]["dependencies"]}
+    pinned = {}
+    for line in (REPO_ROOT / "requirements.txt").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"{line} is not pinned"
+            pinned[name] = version
+    assert set(pinned) == wanted
+
+
+def test_no_pages_folder_and_no_stdlib_shadowing():
+    import sys
+
+    dashboard = REPO_ROOT / "dashboard"
+    assert not (dashboard / "pages").exists()  # would switch Streamlit to its old multipage mode
+    names = {p.stem for p in dashboard.iterdir() if p.suffix == ".py" or p.is_dir()}
+    assert not names & set(sys.stdlib_module_names)
+
+
+def test_data_layer_does_not_import_streamlit():
+    for path in (REPO_ROOT / "dashboard" / "conflict_timeline" / "data").glob("*.py"):
+        assert "streamlit" not in path.read_text(), path
+    for path in (REPO_ROOT / "dashboard" / "conflict_timeline" / "figures").glob("*.py"):
+        assert "import streamlit" not in path.read_text(), path

@@ -1,0 +1,98 @@
+"""Filter semantics, as a table: each row is a spec and the events it must return."""
+
+import datetime as dt
+
+import pytest
+from conflict_timeline.data.query import (
+    FilterSpec,
+    apply_filters,
+    choose_bin,
+    counterparts,
+    counts_by_actor,
+    counts_by_place,
+    counts_over_time,
+    descendants,
+)
+
+D = dt.date
+CASES = [
+    ("no filter", FilterSpec(), {"e1", "e2", "e3", "e4", "e5", "e6"}),
+    ("single day inclusive", FilterSpec(D(2020, 9, 27), D(2020, 9, 27)), {"e1"}),
+    ("range ends inclusive", FilterSpec(D(2020, 9, 27), D(2020, 9, 30)), {"e1", "e2"}),
+    ("multi-day span overlaps", FilterSpec(D(2020, 10, 9), D(2020, 10, 9)), {"e3", "e4"}),
+    ("month precision spans month", FilterSpec(D(2020, 10, 31), D(2020, 11, 5)), {"e4"}),
+    ("year precision spans year", FilterSpec(D(1994, 6, 1), D(1994, 6, 30)), {"e5"}),
+    ("from only", FilterSpec(date_from=D(2020, 10, 8)), {"e3", "e4", "e6"}),
+    ("to only", FilterSpec(date_to=D(2020, 9, 28)), {"e1", "e5"}),
+    ("actor any role", FilterSpec(actors=("am-mod",)), {"e1", "e6"}),
+    ("actors OR", FilterSpec(actors=("am-mod", "sergey-lavrov")), {"e1", "e2", "e6"}),
+    ("parent includes descendants", FilterSpec(actors=("azerbaijan",)), {"e1", "e3", "e4", "e5"}),
+    ("grandparent transitive", FilterSpec(actors=("russia",)), {"e2", "e5"}),
+    ("claimed_by alone is not involvement", FilterSpec(actors=("az-mod",)), {"e1", "e3"}),
+    ("types OR", FilterSpec(types=("shelling", "talks_meeting")), {"e2", "e3"}),
+    ("verification OR", FilterSpec(verification=("claimed", "disputed")), {"e1", "e4", "e6"}),
+    ("AND across filters", FilterSpec(actors=("azerbaijan",), verification=("confirmed",)), {"e3", "e5"}),
+    ("text in title, any case", FilterSpec(text="LAVROV"), {"e2"}),
+    ("text finds alt place name", FilterSpec(text="khankendi"), {"e1", "e4"}),
+    ("text ignores accents (ə)", FilterSpec(text="Xankəndi"), {"e1", "e4"}),
+    ("text ignores accents (ş)", FilterSpec(text="Şuşa"), {"e3"}),
+    ("text in actor full name", FilterSpec(text="sergey"), {"e2"}),
+    ("text in actor short name", FilterSpec(text="armenian mod"), {"e1", "e6"}),
+    ("text words AND", FilterSpec(text="cathedral shushi"), {"e3"}),
+    ("text no match", FilterSpec(text="zzzz"), set()),
+    ("everything excluded", FilterSpec(D(2001, 1, 1), D(2001, 12, 31)), set()),
+]
+
+
+@pytest.mark.parametrize("name, spec, expected", CASES, ids=[c[0] for c in CASES])
+def test_filter_semantics(mini, name, spec, expected):
+    assert set(apply_filters(mini, spec)["event_id"]) == expected
+
+
+def test_descendants(mini):
+    assert descendants(mini.actors, ["russia"]) == {"russia", "ru-mfa", "sergey-lavrov"}
+    assert descendants(mini.actors, ["sergey-lavrov"]) == {"sergey-lavrov"}
+
+
+@pytest.mark.parametrize(
+    "days, freq", [(0, "D"), (45, "D"), (100, "D"), (101, "W"), (900, "W"), (2000, "M"), (14000, "M")]
+)
+def test_bin_follows_range(days, freq):
+    import pandas as pd
+
+    start = pd.Timestamp("2000-01-01")
+    assert choose_bin(start, start + pd.Timedelta(days=days)) == freq
+
+
+def test_counts_keep_claims_apart(mini):
+    october = counts_over_time(mini.events, "M").set_index("period").loc["2020-10-01"]
+    assert october["events"] == 3
+    assert october["fatalities_claimed"] == 100  # az-mod's claim about enemy losses
+    assert october["fatalities_confirmed"] == 0  # never padded by claims
+    september = counts_over_time(mini.events, "M").set_index("period").loc["2020-09-01"]
+    assert september["fatalities_disputed"] == 10
+
+
+def test_weekly_bins_start_on_monday(mini):
+    weeks = counts_over_time(mini.events, "W")
+    assert all(p.weekday() == 0 for p in weeks["period"])
+    assert weeks["events"].sum() == len(mini.events)
+
+
+def test_counts_by_actor_and_place(mini):
+    by_actor = counts_by_actor(mini, mini.events).set_index("actor_id")
+    assert by_actor.loc["az-mod", "events"] == 2
+    by_place = counts_by_place(mini.events).set_index("place_id")
+    assert by_place.loc["stepanakert", "events"] == 2
+    assert by_place.loc["stepanakert", "fatalities_claimed"] == 100
+
+
+def test_counterparts(mini):
+    partners = counterparts(mini, mini.events, {"az-mod"}).set_index("actor_id")
+    assert partners.loc["am-mod", "events"] == 1
+
+
+def test_empty_aggregates(mini):
+    none = apply_filters(mini, FilterSpec(text="zzzz"))
+    assert counts_over_time(none, "D").empty
+    assert counts_by_place(none).empty
