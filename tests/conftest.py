@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conflict_timeline.data.paths import REPO_ROOT
 from conflict_timeline.data.schema import COLUMNS
 

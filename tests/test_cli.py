@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conflict_timeline.cli import main
 from conflict_timeline.data.export import EXPORT_COLUMNS
 from conflict_timeline.data.paths import ENV_VAR

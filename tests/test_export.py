@@ -3,9 +3,9 @@ import io
 import json
 
 import pytest
+
 from conflict_timeline.data.export import EXPORT_COLUMNS, export, neutralise_formula
 from conflict_timeline.data.load import load_dataset
-
 from tests.conftest import EVENTS, make_dataset
 
 

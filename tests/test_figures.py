@@ -2,9 +2,9 @@ import json
 
 import pandas as pd
 import pytest
+
 from conflict_timeline.figures.deck import build_deck, density_frame, in_region, label_frame, tooltip_text
 from conflict_timeline.figures.timeline import build_timeline, hover_text
-
 from tests.conftest import EVENTS, make_dataset
 
 

@@ -1,5 +1,6 @@
 import pandas as pd
 import pytest
+
 from conflict_timeline.data.load import load_dataset
 from conflict_timeline.data.paths import ENV_VAR, DataDirError, default_data_dir, resolve_data_dir
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from conflict_timeline.data.query import (
     FilterSpec,
     apply_filters,

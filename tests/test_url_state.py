@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+
 from conflict_timeline.ui.url_state import default_state, parse_params, to_params
 
 D = dt.date

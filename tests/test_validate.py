@@ -3,8 +3,8 @@
 import datetime as dt
 
 import pytest
-from conflict_timeline.data.load import load_dataset
 
+from conflict_timeline.data.load import load_dataset
 from tests.conftest import ACTORS, EVENTS, PLACES, make_dataset
 
 FIELDS = [

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
+
 from conflict_timeline.data.paths import REPO_ROOT
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.safe import md

@@ -2,6 +2,7 @@
 
 import plotly.express as px
 import streamlit as st
+
 from conflict_timeline.data.query import (
     BIN_LABELS,
     apply_filters,
@@ -20,6 +21,11 @@ from conflict_timeline.ui.url_state import KEYS
 ctx = get_context()
 data = ctx.data
 st.title("Actors")
+if ctx.events.empty:
+    st.info(
+        "No events match these filters, so every count below is zero. Widen or reset the filters in the sidebar.",
+        icon=":material/search_off:",
+    )
 
 
 def _toggle(actor_id: str) -> None:

@@ -4,6 +4,7 @@ import math
 
 import pandas as pd
 import streamlit as st
+
 from conflict_timeline.data.export import export
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.safe import safe_url

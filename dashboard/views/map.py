@@ -1,6 +1,7 @@
 """Map page: events over an offline base map of the South Caucasus, with a density view."""
 
 import streamlit as st
+
 from conflict_timeline.figures.deck import POINT_LIMIT, build_deck, in_region
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.ui.context import get_context

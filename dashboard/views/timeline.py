@@ -1,6 +1,7 @@
 """Timeline page: events over time by lane, with counts and fatalities per bin beneath."""
 
 import streamlit as st
+
 from conflict_timeline.data.query import BIN_LABELS
 from conflict_timeline.figures.timeline import POINT_LIMIT, build_timeline
 from conflict_timeline.ui.context import get_context

@@ -120,6 +120,8 @@ def counts_over_time(events: pd.DataFrame, freq: str) -> pd.DataFrame:
 
 def counts_by_actor(data: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     """Per actor: events involved in, first and last date; sorted by count."""
+    if events.empty:
+        return pd.DataFrame(columns=["actor_id", "events", "first", "last", "name", "short_name", "side", "kind"])
     ea = data.event_actors[data.event_actors["event_id"].isin(events["event_id"])]
     dates = events.set_index("event_id")["date_start"]
     ea = ea.assign(date=ea["event_id"].map(dates))
