@@ -21,7 +21,8 @@ MAX_ANNOTATIONS = 8
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    # Plotly renders a small HTML subset; escaping <, > and & keeps data text out of it.
+    return html.escape(str(text), quote=False)
 
 
 def lane_of(events: pd.DataFrame, lane: str) -> pd.Series:

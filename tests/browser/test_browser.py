@@ -1,0 +1,188 @@
+"""What only a real browser shows: the map canvas, the timeline, clicks, deep links, inert XSS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conflict_timeline.data.load import load_dataset
+from conflict_timeline.data.paths import REPO_ROOT
+from conflict_timeline.data.query import FilterSpec, apply_filters
+from tests.browser.conftest import Server, shot, wait_for_app
+from tests.conftest import EVENTS, make_dataset
+
+pytestmark = pytest.mark.browser
+COUNT = re.compile(r"(\d+) of (\d+) events")
+
+
+def count_text(page) -> tuple[int, int]:
+    text = page.locator(".st-key-event-count").inner_text()
+    match = COUNT.search(text)
+    assert match, text
+    return int(match[1]), int(match[2])
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def distinct_colours(png: bytes) -> int:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((160, 120))
+    return len(set(image.get_flattened_data()))
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [("/", "timeline"), ("/map", "map"), ("/actors", "actors"), ("/events", "events"), ("/about", "about")],
+)
+def test_every_page_renders(page, shipped_server, path, name):
+    page.goto(shipped_server.url + path)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    total = len(load_dataset(REPO_ROOT / "data").events)
+    assert count_text(page) == (total, total)
+    if name == "timeline":
+        page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=20_000)
+        assert page.locator(".js-plotly-plot .scatterlayer .point").count() >= total // 2
+        assert page.locator(".js-plotly-plot .rangeslider-container").count() == 1
+    if name == "map":
+        canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+        canvas.wait_for(timeout=20_000)
+        page.wait_for_timeout(1500)
+        assert distinct_colours(canvas.screenshot()) > 20  # borders, water, events, labels: not blank
+    shot(page, name)
+    assert not page.dialogs
+
+
+def test_map_is_offline(page, shipped_server):
+    page.goto(shipped_server.url + "/map")
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
+    tile_requests = [u for u in page.blocked if "carto" in u or "mapbox" in u or "maplibre" in u]
+    assert tile_requests == []  # the offline base map needs no tile server
+
+
+def test_deep_link_restores_filters_and_count(page, shipped_server):
+    data = load_dataset(REPO_ROOT / "data")
+    expected = len(apply_filters(data, FilterSpec(dt.date(2020, 9, 27), dt.date(2020, 11, 10), ("az-mod",))))
+    page.goto(f"{shipped_server.url}/?from=2020-09-27&to=2020-11-10&actor=az-mod")
+    wait_for_app(page)
+    assert count_text(page) == (expected, len(data.events))
+    actors = page.locator(".st-key-f_actor")
+    actors.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    assert 'aria-label="Azerbaijani side · Azerbaijani MoD (ministry)"' in actors.inner_html()
+    params = query(page)
+    assert params["actor"] == ["az-mod"] and params["from"] == ["2020-09-27"]
+    assert params["v"] == [data.version]
+    shot(page, "deep-link")
+
+
+def test_bad_link_shows_notices_and_keeps_the_rest(page, shipped_server):
+    page.goto(f"{shipped_server.url}/?from=2021-13-45&actor=atlantis&q=Ganja")
+    wait_for_app(page)
+    notices = page.locator(".st-key-url-notices").inner_text()
+    assert "from=2021-13-45" in notices and "actor=atlantis" in notices
+    data = load_dataset(REPO_ROOT / "data")
+    assert count_text(page)[0] == len(apply_filters(data, FilterSpec(text="Ganja")))
+
+
+def test_clicking_an_event_opens_its_card(page, shipped_server):
+    page.goto(f"{shipped_server.url}/?from=2020-10-01&to=2020-10-05&type=missile_strike&type=shelling")
+    wait_for_app(page)
+    point = page.locator(".js-plotly-plot .scatterlayer .point").first
+    point.wait_for(timeout=20_000)
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    card = page.locator(".st-key-event-card")
+    card.wait_for(timeout=20_000)
+    page.wait_for_function("() => location.search.includes('event=')", timeout=20_000)
+    event_id = query(page)["event"][0]
+    data = load_dataset(REPO_ROOT / "data")
+    title = data.events.set_index("event_id").loc[event_id, "title"]
+    assert title[:30] in card.inner_text()
+    shot(page, "event-card")
+
+
+def test_changing_a_filter_updates_the_url(page, shipped_server):
+    page.goto(shipped_server.url + "/events")
+    wait_for_app(page)
+    search = page.locator(".st-key-f_q input")
+    search.fill("Khankendi")
+    search.press("Enter")
+    page.wait_for_function("() => location.search.includes('q=Khankendi')", timeout=20_000)
+    wait_for_app(page)
+    data = load_dataset(REPO_ROOT / "data")
+    assert count_text(page)[0] == len(apply_filters(data, FilterSpec(text="Khankendi"))) > 0
+    assert urlsplit(page.url).path.endswith("/events")
+
+
+def test_filters_survive_a_page_switch(page, shipped_server):
+    page.goto(f"{shipped_server.url}/?actor=russia&event=2020-09-30-lavrov-calls-bayramov-mnatsakanyan")
+    wait_for_app(page)
+    before = count_text(page)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Map").click()
+    page.wait_for_url(re.compile(r"/map"), timeout=20_000)
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('actor=russia')", timeout=20_000)
+    assert count_text(page) == before
+    assert query(page)["event"] == ["2020-09-30-lavrov-calls-bayramov-mnatsakanyan"]
+    assert page.locator(".st-key-event-card").count() == 1
+
+
+XSS = '<img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture(scope="module")
+def xss_server(tmp_path_factory):
+    from tests.browser.conftest import _browser_or_skip
+
+    _browser_or_skip()
+    from tests.conftest import ACTORS
+
+    events = [list(e) for e in EVENTS]
+    events[2][4] = XSS + " title"
+    events[2][5] = XSS + " summary [click](javascript:window.__xss=2)"
+    actors = [list(a) for a in ACTORS]
+    actors[3][1] = XSS + " actor"
+    actors[3][2] = XSS
+    sources = [(e[0], f"https://example.org/{e[0]}", "Example", "") for e in EVENTS]
+    sources.append(("e3", "javascript:window.__xss=3", XSS, ""))
+    directory = make_dataset(tmp_path_factory.mktemp("xss") / "data", events=events, sources=sources, actors=actors)
+    server = Server(directory)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/actors", "/events"])
+def test_untrusted_text_stays_inert(page, xss_server, path):
+    page.goto(f"{xss_server.url}{path}?event=e3")
+    wait_for_app(page)
+    card = page.locator(".st-key-event-card")
+    card.wait_for(timeout=20_000)
+    assert "<img" in card.inner_text()  # shown as text, not markup
+    if path == "/":
+        # hover each marker until Plotly shows the XSS event's label: text, not an element
+        points = page.locator(".js-plotly-plot .scatterlayer .point")
+        points.first.scroll_into_view_if_needed()
+        shown = ""
+        for i in range(points.count()):
+            box = points.nth(i).bounding_box()
+            page.mouse.move(box["x"] - 25, box["y"] - 25)
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+            page.wait_for_timeout(400)
+            shown = page.locator(".js-plotly-plot .hoverlayer").evaluate("node => node.textContent")
+            if "onerror" in shown:
+                break
+        assert 'onerror="window.__xss=1"' in shown
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert not page.dialogs
