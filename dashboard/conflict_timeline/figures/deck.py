@@ -205,7 +205,8 @@ def build_deck(
         )
     else:
         points = point_frame(events)
-        vague = points[points["uncertainty"] > 0]
+        # one circle per place and precision: stacked translucent circles would darken with the count
+        vague = points[points["uncertainty"] > 0].drop_duplicates(["lon", "lat", "uncertainty"])
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",

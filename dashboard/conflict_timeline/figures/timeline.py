@@ -171,7 +171,7 @@ def build_timeline(
 
     _add_eras(fig, eras, date_from, date_to)
     if not aggregated:
-        _add_key_events(fig, events)
+        _add_key_events(fig, events, date_from, date_to)
 
     fig.update_yaxes(
         row=1,
@@ -193,7 +193,15 @@ def build_timeline(
         margin={"l": 10, "r": 10, "t": 36, "b": 10},
         clickmode="event+select",
         dragmode="zoom",
-        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "font": {"size": 10}, "tracegroupgap": 2},
+        legend={
+            "orientation": "v",
+            "yanchor": "top",
+            "y": 1,
+            "x": 1.02,
+            "xanchor": "left",
+            "font": {"size": 10},
+            "tracegroupgap": 2,
+        },
         hoverlabel={"align": "left"},
         uirevision="timeline",
     )
@@ -239,15 +247,15 @@ def _add_eras(fig: go.Figure, eras: pd.DataFrame, date_from: pd.Timestamp, date_
         )
 
 
-def _add_key_events(fig: go.Figure, events: pd.DataFrame) -> None:
+def _add_key_events(fig: go.Figure, events: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> None:
     key = events[events["event_type"].isin(KEY_EVENT_TYPES)]
     if key.empty:
         return
-    span = max((events["date_start"].max() - events["date_start"].min()).days, 1)
+    span = max((date_to - date_from).days, 1)
     # keep labels apart: at least 6% of the visible span between annotated events
     picked, last = [], None
     for row in key.itertuples(index=False):
-        if last is None or (row.date_start - last).days >= 0.06 * span:
+        if last is None or (row.date_start - last).days >= 0.12 * span:
             picked.append(row)
             last = row.date_start
     for i, row in enumerate(picked[:MAX_ANNOTATIONS]):
