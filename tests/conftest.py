@@ -199,3 +199,9 @@ def mini(mini_dir: Path):
     from conflict_timeline.data.load import load_dataset
 
     return load_dataset(mini_dir)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Tests never write the on-disk dataset cache into the user's home."""
+    monkeypatch.setenv("CONFLICT_TIMELINE_CACHE", str(tmp_path_factory.getbasetemp() / "dataset-cache"))

@@ -97,3 +97,12 @@ def test_empty_aggregates(mini):
     none = apply_filters(mini, FilterSpec(text="zzzz"))
     assert counts_over_time(none, "D").empty
     assert counts_by_place(none).empty
+
+
+@pytest.mark.parametrize("text", ["Xankəndi", "Şuşa", "Füzuli", "Ağdərə", "Ստեփանակերտ", "Cəbrayıl", "ÉLAN"])
+def test_vectorised_fold_matches_fold(text):
+    import pandas as pd
+
+    from conflict_timeline.data.text import fold, fold_series
+
+    assert fold_series(pd.Series([text]))[0] == fold(text)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from conflict_timeline.data.paths import DATA_FILES, check_data_dir, dataset_version, resolve_data_dir
 from conflict_timeline.data.schema import DATE_PRECISIONS, GEO_PRECISIONS, ROLES, SIDES, VERIFICATIONS
-from conflict_timeline.data.text import fold
+from conflict_timeline.data.text import fold, fold_series
 from conflict_timeline.data.validate import Problem, check_tables, parse_actor_roles, read_table, split_ids
 
 
@@ -103,6 +103,10 @@ def _type_places(frame: pd.DataFrame) -> pd.DataFrame:
         _place_names(row)
         for row in places[["name", "name_armenian", "name_azerbaijani", "alt_names"]].itertuples(index=False)
     ]
+    places["label"] = [
+        place_label({"name": n, "name_armenian": hy, "name_azerbaijani": az})
+        for n, hy, az in zip(places["name"], places["name_armenian"], places["name_azerbaijani"])
+    ]
     return places.set_index("place_id", drop=False).rename_axis(None)
 
 
@@ -115,7 +119,7 @@ def _place_names(row) -> list[str]:
     return out
 
 
-def place_label(place: pd.Series) -> str:
+def place_label(place) -> str:
     """'Stepanakert (Xankəndi)': the primary name with the other side's name where it differs."""
     others = [n for n in (place["name_armenian"], place["name_azerbaijani"]) if n and n != place["name"]]
     return f"{place['name']} ({' / '.join(others)})" if others else str(place["name"])
@@ -173,28 +177,37 @@ def _type_events(
     ev["claimed_by_ids"] = [split_ids(cell) for cell in ev["claimed_by"]]
 
     place_cols = places[
-        ["name", "latitude", "longitude", "country", "district", "all_names", "name_armenian", "name_azerbaijani"]
-    ]
-    place_cols = place_cols.rename(
-        columns={"name": "place_name", "country": "place_country", "district": "place_district"}
+        [
+            "name",
+            "latitude",
+            "longitude",
+            "country",
+            "district",
+            "all_names",
+            "name_armenian",
+            "name_azerbaijani",
+            "label",
+        ]
+    ].rename(
+        columns={"name": "place_name", "country": "place_country", "district": "place_district", "label": "place_label"}
     )
     ev = ev.join(place_cols, on="place_id")
-    ev["place_label"] = [
-        place_label(pd.Series({"name": n, "name_armenian": hy, "name_azerbaijani": az}))
-        for n, hy, az in zip(ev["place_name"], ev["name_armenian"], ev["name_azerbaijani"])
-    ]
     ev["type_label"] = ev["event_type"].map(event_types["label"].to_dict()).astype(str)
     ev["acled_event_type"] = ev["event_type"].map(event_types["acled_event_type"].to_dict()).astype(str)
 
-    by_event = {
-        eid: group[["url", "publisher", "published"]].to_dict("records")
-        for eid, group in sources.groupby("event_id", sort=False)
-    }
+    by_event: dict[str, list[dict]] = {}
+    for eid, url, publisher, published in zip(
+        sources["event_id"], sources["url"], sources["publisher"], sources["published"]
+    ):
+        by_event.setdefault(eid, []).append({"url": url, "publisher": publisher, "published": published})
     ev["sources"] = [by_event.get(eid, []) for eid in ev["event_id"]]
-    long_names = actors["name"].to_dict()
+    # Fold each actor's and place's names once, then the event texts in one vectorised pass.
+    actor_text = {a: fold(f"{short.get(a, '')} {n}") for a, n in actors["name"].items()}
+    place_text = {p: fold(" ".join(names)) for p, names in places["all_names"].items()}
+    own_text = fold_series(ev["title"] + " " + ev["summary"])
     ev["search_text"] = [
-        fold(" ".join([t, s, *(short.get(a, "") + " " + long_names.get(a, "") for a in ids), *names]))
-        for t, s, ids, names in zip(ev["title"], ev["summary"], ev["actor_ids"], ev["all_names"])
+        " ".join([own, place_text.get(place, ""), *(actor_text.get(a, "") for a in ids)])
+        for own, place, ids in zip(own_text, ev["place_id"], ev["actor_ids"])
     ]
     ev = ev.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
     return ev, event_actors

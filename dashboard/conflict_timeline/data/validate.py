@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -73,7 +74,8 @@ def read_table(path: Path) -> Table:
                 rows.append(record)
                 lines.append(start)
             start = reader.line_num + 1
-    frame = pd.DataFrame(rows, columns=header if header else list(expected), dtype=str)
+    # object dtype: the checks below loop in Python, and iterating Arrow-backed strings is slow
+    frame = pd.DataFrame(rows, columns=header if header else list(expected), dtype=object)
     for column in missing:
         frame[column] = ""
     return Table(name, frame, lines, problems)
@@ -172,48 +174,44 @@ def check_tables(tables: dict[str, Table], today: dt.date | None = None) -> Chec
 
     frame = events.frame
     today_iso = today.isoformat()
-    for pos, row in enumerate(frame.itertuples(index=False)):
-        pairs = parse_actor_roles(row.actors)
-        if not pairs:
-            report(events, pos, "actors", "lists no actor")
-        for actor_id, role in pairs:
-            if actor_id not in good_actors:
-                report(events, pos, "actors", "names an unknown actor", actor_id)
-            if role not in ROLES:
-                report(events, pos, "actors", f"role must be one of: {', '.join(ROLES)}", f"{actor_id}:{role}")
-        claimants = split_ids(row.claimed_by)
-        for actor_id in claimants:
-            if actor_id not in good_actors:
-                report(events, pos, "claimed_by", "names an unknown actor", actor_id)
-        if row.verification == "claimed" and not claimants:
-            report(events, pos, "claimed_by", "is empty, but verification is 'claimed': say who claims it")
-        if row.place_id and row.place_id not in good_places:
-            report(events, pos, "place_id", "names an unknown place", row.place_id)
-        if row.date_end and row.date_start and row.date_end < row.date_start:
-            report(events, pos, "date_end", "ends before date_start", row.date_end)
-        for name in ("date_start", "date_end"):
-            value = getattr(row, name)
-            if value and value > today_iso and len(value) == 10:
-                report(events, pos, name, f"is in the future (today is {today_iso})", value)
-        low, best, high = (
-            _int_or_none(row.fatalities_low),
-            _int_or_none(row.fatalities),
-            _int_or_none(row.fatalities_high),
-        )
-        if low is not None and best is not None and low > best:
-            report(events, pos, "fatalities_low", "is greater than fatalities", row.fatalities_low)
-        if best is not None and high is not None and best > high:
-            report(events, pos, "fatalities_high", "is less than fatalities", row.fatalities_high)
-        if low is not None and high is not None and low > high:
-            report(events, pos, "fatalities_high", "is less than fatalities_low", row.fatalities_high)
-        if row.event_id and row.event_id not in sourced:
-            report(events, pos, "sources", "has no valid source in sources.csv")
+
+    def flag(mask: pd.Series, field_name: str, reason: str, values: pd.Series | None = None) -> None:
+        """Report every row where ``mask`` holds (rules are vectorised: 100,000 rows stay fast)."""
+        for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            report(events, int(pos), field_name, reason, "" if values is None else str(values.iat[pos]))
+
+    # actors: 'id:role; id:role' exploded to one row per pair
+    pairs = frame["actors"].str.split(";").explode().str.strip()
+    pairs = pairs[pairs.fillna("") != ""]
+    flag(~frame.index.isin(pairs.index), "actors", "lists no actor")
+    actor_id = pairs.str.partition(":")[0].str.strip()
+    role = pairs.str.partition(":")[2].str.strip()
+    for pos, value in actor_id[~actor_id.isin(good_actors)].items():
+        report(events, int(pos), "actors", "names an unknown actor", value)
+    for pos, value in pairs[~role.isin(ROLES)].items():
+        report(events, int(pos), "actors", f"role must be one of: {', '.join(ROLES)}", value.replace(" ", ""))
+    claimants = frame["claimed_by"].str.split(";").explode().str.strip()
+    claimants = claimants[claimants.fillna("") != ""]
+    for pos, value in claimants[~claimants.isin(good_actors)].items():
+        report(events, int(pos), "claimed_by", "names an unknown actor", value)
+    flag(
+        (frame["verification"] == "claimed") & ~frame.index.isin(claimants.index),
+        "claimed_by",
+        "is empty, but verification is 'claimed': say who claims it",
+    )
+    place = frame["place_id"]
+    flag((place != "") & ~place.isin(good_places), "place_id", "names an unknown place", place)
+    start, end = frame["date_start"], frame["date_end"]
+    flag((end != "") & (start != "") & (end < start), "date_end", "ends before date_start", end)
+    for name in ("date_start", "date_end"):
+        value = frame[name]
+        flag((value.str.len() == 10) & (value > today_iso), name, f"is in the future (today is {today_iso})", value)
+    low, best, high = (
+        pd.to_numeric(frame[c], errors="coerce") for c in ("fatalities_low", "fatalities", "fatalities_high")
+    )
+    flag(low > best, "fatalities_low", "is greater than fatalities", frame["fatalities_low"])
+    flag(best > high, "fatalities_high", "is less than fatalities", frame["fatalities_high"])
+    flag(low > high, "fatalities_high", "is less than fatalities_low", frame["fatalities_high"])
+    flag((frame["event_id"] != "") & ~frame["event_id"].isin(sourced), "sources", "has no valid source in sources.csv")
     problems.sort(key=lambda p: (p.file, p.line or 0))
     return Checked(problems, rejected)
-
-
-def _int_or_none(value: str) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflict_timeline.data.load import Dataset, load_dataset
+from conflict_timeline.data.cache import load_dataset_cached
+from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.paths import check_data_dir, dataset_version, resolve_data_dir
 from conflict_timeline.data.query import FilterSpec, apply_filters
 
@@ -13,7 +14,7 @@ from conflict_timeline.data.query import FilterSpec, apply_filters
 # cache_data would unpickle a full copy on every rerun (seconds at 100,000 events).
 @st.cache_resource(show_spinner="Loading events…", max_entries=4)
 def _load(path: str, version: str) -> Dataset:
-    return load_dataset(path)
+    return load_dataset_cached(path)
 
 
 def get_dataset() -> Dataset:
