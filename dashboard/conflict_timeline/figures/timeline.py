@@ -217,34 +217,45 @@ def _bin_start(dates: pd.Series, freq: str) -> pd.Series:
 
 
 def _add_eras(fig: go.Figure, eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> None:
+    # Shapes and annotations are added in one layout update: add_vrect/add_vline re-validate the
+    # whole figure on every call (tens of milliseconds each).
     bands = eras[eras["band"] & (eras["date_end"] >= date_from) & (eras["date_start"] <= date_to)]
     span = max((date_to - date_from).days, 1)
+    shapes, notes = [], []
     for era in bands.itertuples(index=False):
-        fig.add_vrect(
-            x0=max(era.date_start, date_from - pd.Timedelta(days=3650)),
-            x1=era.date_end + pd.Timedelta(days=1),
-            fillcolor=ERA_FILL,
-            line_width=0,
-            layer="below",
-            row="all",
-            col=1,
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": era.date_start,
+                "x1": era.date_end + pd.Timedelta(days=1),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": ERA_FILL,
+                "line": {"width": 0},
+                "layer": "below",
+            }
         )
         start = max(era.date_start, date_from)
         visible = (min(era.date_end, date_to) - start).days
         if visible < 0.08 * span:  # too narrow to carry a readable label at this zoom
             continue
-        fig.add_annotation(
-            x=start,
-            y=1.0,
-            yref="paper",
-            xref="x",
-            text=_esc(era.name),
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": 10, "color": "#555555"},
-            bgcolor="rgba(255,255,255,0.6)",
+        notes.append(
+            {
+                "x": start,
+                "y": 1.0,
+                "xref": "x",
+                "yref": "paper",
+                "text": _esc(era.name),
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 10, "color": "#555555"},
+                "bgcolor": "rgba(255,255,255,0.6)",
+            }
         )
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
 
 
 def _add_key_events(fig: go.Figure, events: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> None:
@@ -252,23 +263,39 @@ def _add_key_events(fig: go.Figure, events: pd.DataFrame, date_from: pd.Timestam
     if key.empty:
         return
     span = max((date_to - date_from).days, 1)
-    # keep labels apart: at least 6% of the visible span between annotated events
+    # keep labels apart: at least 12% of the visible span between annotated events
     picked, last = [], None
     for row in key.itertuples(index=False):
         if last is None or (row.date_start - last).days >= 0.12 * span:
             picked.append(row)
             last = row.date_start
+    shapes, notes = [], []
     for i, row in enumerate(picked[:MAX_ANNOTATIONS]):
         title = row.title if len(row.title) <= 34 else row.title[:32] + "…"
-        fig.add_vline(x=row.date_start, line_width=1, line_dash="dot", line_color="#009988", row=1, col=1)
-        fig.add_annotation(
-            x=row.date_start,
-            y=0.98 - 0.06 * (i % 3),
-            yref="y domain",
-            xref="x",
-            text=_esc(title),
-            showarrow=False,
-            xanchor="left",
-            font={"size": 10, "color": "#006655"},
-            bgcolor="rgba(255,255,255,0.75)",
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "y domain",
+                "x0": row.date_start,
+                "x1": row.date_start,
+                "y0": 0,
+                "y1": 1,
+                "line": {"width": 1, "dash": "dot", "color": "#009988"},
+            }
         )
+        notes.append(
+            {
+                "x": row.date_start,
+                "y": 0.98 - 0.06 * (i % 3),
+                "xref": "x",
+                "yref": "y domain",
+                "text": _esc(title),
+                "showarrow": False,
+                "font": {"size": 10, "color": "#006655"},
+                "bgcolor": "rgba(255,255,255,0.75)",
+                # labels in the right third hang to the left so they never run into the legend
+                "xanchor": "right" if (row.date_start - date_from).days > 0.66 * span else "left",
+            }
+        )
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
