@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, DataDirError, FileExistsError) as exc:
+    except (UsageError, DataDirError, FileExistsError, ValueError) as exc:
         print(f"conflict-timeline {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -41,17 +41,34 @@ def marker_size(fatalities: pd.Series) -> np.ndarray:
     return np.clip(7 + 3.2 * np.sqrt(values), 7, 34)
 
 
+def _esc_series(texts: pd.Series) -> pd.Series:
+    return texts.astype(str).str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
+
+
 def hover_text(events: pd.DataFrame) -> list[str]:
     """Escaped hover lines: date, title, place, actors (data text never reaches Plotly unescaped)."""
-    out = []
-    for row in events.itertuples(index=False):
-        date = row.date_start.strftime("%d %b %Y" if row.date_precision == "day" else "%b %Y")
-        toll = "" if pd.isna(row.fatalities) else f"<br>Fatalities: {int(row.fatalities)} ({_esc(row.verification)})"
-        out.append(
-            f"<b>{_esc(row.title)}</b><br>{date} · {_esc(row.type_label)}<br>{_esc(row.place_label)}"
-            f"<br>{_esc(', '.join(row.actor_names))}<br>Verification: {_esc(row.verification)}{toll}"
-        )
-    return out
+    if events.empty:
+        return []
+    day = events["date_precision"].astype(str) == "day"
+    date = events["date_start"].dt.strftime("%d %b %Y").where(day, events["date_start"].dt.strftime("%b %Y"))
+    verification = events["verification"].astype(str)
+    toll = ("<br>Fatalities: " + events["fatalities"].astype("string") + " (" + verification + ")").fillna("")
+    text = (
+        "<b>"
+        + _esc_series(events["title"])
+        + "</b><br>"
+        + date
+        + " · "
+        + _esc_series(events["type_label"])
+        + "<br>"
+        + _esc_series(events["place_label"])
+        + "<br>"
+        + _esc_series(events["actor_names"].map(", ".join))
+        + "<br>Verification: "
+        + verification
+        + toll
+    )
+    return text.tolist()
 
 
 def build_timeline(
