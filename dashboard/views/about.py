@@ -43,8 +43,11 @@ for era in data.eras.itertuples(index=False):
         }
         row["days covered"] = f"{sum(d in covered for d in days)} of {len(days)}"
     rows.append(row)
+coverage = pd.DataFrame(rows)
+coverage["minimum"] = coverage["minimum"].astype("string").fillna("—")
+coverage["days covered"] = coverage.get("days covered", pd.Series(index=coverage.index, dtype="string")).fillna("—")
 st.dataframe(
-    pd.DataFrame(rows),
+    coverage,
     hide_index=True,
     key="coverage",
     width="stretch",

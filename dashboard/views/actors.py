@@ -117,6 +117,7 @@ everyone = data.actors[["actor_id", "short_name", "name", "kind", "side"]].merge
     overview[["actor_id", "events", "first", "last"]], on="actor_id", how="left"
 )
 everyone["events"] = everyone["events"].fillna(0).astype(int)
+everyone["kind"] = everyone["kind"].str.replace("_", " ")
 tabs = st.tabs([SIDE_LABELS[s] for s in SIDES])
 for tab, side in zip(tabs, SIDES):
     rows = everyone[everyone["side"].astype(str) == side].sort_values("events", ascending=False)
