@@ -5,25 +5,10 @@ import datetime as dt
 import pytest
 
 from conflict_timeline.data.load import load_dataset
+from conflict_timeline.data.schema import COLUMNS
 from tests.conftest import ACTORS, EVENTS, PLACES, make_dataset
 
-FIELDS = [
-    "event_id",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "title",
-    "summary",
-    "event_type",
-    "actors",
-    "place_id",
-    "geo_precision",
-    "fatalities",
-    "fatalities_low",
-    "fatalities_high",
-    "claimed_by",
-    "verification",
-]
+FIELDS = list(COLUMNS["events.csv"])
 
 
 def with_event(index: int, **changes):

@@ -90,7 +90,8 @@ def choose_bin(date_from: pd.Timestamp, date_to: pd.Timestamp) -> str:
 BIN_LABELS = {"D": "day", "W": "week", "M": "month"}
 
 
-def _period_start(dates: pd.Series, freq: str) -> pd.Series:
+def period_start(dates: pd.Series, freq: str) -> pd.Series:
+    """The start of each date's day, week (Monday) or month bin."""
     if freq == "D":
         return dates.dt.normalize()
     if freq == "W":
@@ -113,7 +114,7 @@ def counts_over_time(events: pd.DataFrame, freq: str) -> pd.DataFrame:
     if events.empty:
         return pd.DataFrame(columns=columns)
     frame = fatality_columns(events)
-    frame["period"] = _period_start(events["date_start"], freq)
+    frame["period"] = period_start(events["date_start"], freq)
     frame["events"] = 1
     return frame.groupby("period", as_index=False)[columns[1:]].sum()[columns]
 

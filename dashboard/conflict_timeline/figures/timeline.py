@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from conflict_timeline.data.query import BIN_LABELS, counts_over_time
+from conflict_timeline.data.query import BIN_LABELS, counts_over_time, period_start
 from conflict_timeline.data.schema import SIDE_LABELS
 from conflict_timeline.figures.palette import ERA_FILL, VERIFICATION_COLORS, type_color
 
@@ -96,7 +96,7 @@ def build_timeline(
     aggregated = len(events) > point_limit
 
     if aggregated:
-        binned = events.assign(_lane=lanes_all, _period=_bin_start(events["date_start"], freq))
+        binned = events.assign(_lane=lanes_all, _period=period_start(events["date_start"], freq))
         grid = binned.groupby(["_lane", "_period"]).size().reset_index(name="n")
         fig.add_trace(
             go.Scatter(
@@ -223,14 +223,6 @@ def build_timeline(
         uirevision="timeline",
     )
     return fig
-
-
-def _bin_start(dates: pd.Series, freq: str) -> pd.Series:
-    if freq == "D":
-        return dates.dt.normalize()
-    if freq == "W":
-        return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
-    return dates.dt.to_period("M").dt.to_timestamp()
 
 
 def _add_eras(fig: go.Figure, eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> None:
