@@ -186,3 +186,38 @@ def test_untrusted_text_stays_inert(page, xss_server, path):
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     assert not page.dialogs
+
+
+def _mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator world pixels at a zoom level, as deck.gl's MapView uses (512-pixel tiles)."""
+    import math
+
+    world = 512 * 2**zoom
+    x = (lon + 180) / 360 * world
+    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * world
+    return x, y
+
+
+def test_clicking_a_map_point_opens_its_card(page, shipped_server):
+    from conflict_timeline.figures.deck import INITIAL_VIEW
+
+    page.goto(f"{shipped_server.url}/map?from=2020-10-11&to=2020-10-11&q=Ganja&type=missile_strike")
+    wait_for_app(page)
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)
+    box = canvas.bounding_box()
+    zoom = INITIAL_VIEW["zoom"]
+    cx, cy = _mercator(INITIAL_VIEW["longitude"], INITIAL_VIEW["latitude"], zoom)
+    gx, gy = _mercator(46.3613, 40.6816, zoom)  # Ganja, from places.csv
+    target = (box["x"] + box["width"] / 2 + gx - cx, box["y"] + box["height"] / 2 + gy - cy)
+    for _ in range(5):  # deck.gl may still be loading its layers: click again until the pick lands
+        page.mouse.click(*target)
+        try:
+            page.wait_for_function("() => location.search.includes('event=')", timeout=4_000)
+            break
+        except Exception:  # noqa: BLE001 - retried below; the final assertion reports the failure
+            page.wait_for_timeout(1000)
+    assert query(page)["event"] == ["2020-10-11-ganja-missile-strike"]
+    page.locator(".st-key-event-card").wait_for(timeout=20_000)
+    shot(page, "map-click")
