@@ -124,7 +124,7 @@ def test_changing_a_filter_updates_the_url(page, shipped_server):
 
 
 def test_filters_survive_a_page_switch(page, shipped_server):
-    page.goto(f"{shipped_server.url}/?actor=russia&event=2020-09-30-lavrov-calls-bayramov-mnatsakanyan")
+    page.goto(f"{shipped_server.url}/?actor=russia&q=Lavrov")
     wait_for_app(page)
     before = count_text(page)
     page.locator("[data-testid='stSidebarNav'] a", has_text="Map").click()
@@ -132,8 +132,18 @@ def test_filters_survive_a_page_switch(page, shipped_server):
     wait_for_app(page)
     page.wait_for_function("() => location.search.includes('actor=russia')", timeout=20_000)
     assert count_text(page) == before
-    assert query(page)["event"] == ["2020-09-30-lavrov-calls-bayramov-mnatsakanyan"]
-    assert page.locator(".st-key-event-card").count() == 1
+    assert query(page)["q"] == ["Lavrov"]
+
+
+def test_closing_the_card_clears_the_event(page, shipped_server):
+    page.goto(f"{shipped_server.url}/map?event=2020-09-30-lavrov-calls-bayramov-mnatsakanyan")
+    wait_for_app(page)
+    card = page.locator(".st-key-event-card")
+    card.wait_for(timeout=20_000)
+    assert "Lavrov" in card.inner_text()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !location.search.includes('event=')", timeout=20_000)
+    assert page.locator(".st-key-event-card").count() == 0
 
 
 XSS = '<img src=x onerror="window.__xss=1">'
@@ -168,6 +178,9 @@ def test_untrusted_text_stays_inert(page, xss_server, path):
     card.wait_for(timeout=20_000)
     assert "<img" in card.inner_text()  # shown as text, not markup
     if path == "/":
+        page.keyboard.press("Escape")  # close the card's dialog to reach the chart
+        page.wait_for_function("() => !location.search.includes('event=')", timeout=20_000)
+        wait_for_app(page)
         # hover each marker until Plotly shows the XSS event's label: text, not an element
         points = page.locator(".js-plotly-plot .scatterlayer .point")
         points.first.scroll_into_view_if_needed()

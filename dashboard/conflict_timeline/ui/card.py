@@ -35,15 +35,26 @@ def fatalities_text(row: pd.Series) -> str:
     return ", ".join(parts) + f" ({row['verification']})"
 
 
+def _close() -> None:
+    url_state.select_event(None)
+
+
+# A modal dialog: opening a card never pushes the chart or map the user clicked out of view.
+# Closing it (✕, Esc, click outside or the button) clears the `event` parameter.
+@st.dialog("Event", width="large", on_dismiss=_close)
+def _dialog(data: Dataset, row: pd.Series) -> None:
+    _card(data, row)
+
+
 def render(data: Dataset, event_id: str) -> None:
     match = data.events[data.events["event_id"] == event_id]
-    if match.empty:
-        return
-    row = match.iloc[0]
-    with st.container(border=True, key="event-card"):
-        head, close = st.columns([0.9, 0.1])
-        head.markdown(f"#### {md(row['title'])}")
-        close.button("✕", key="close-card", help="Close this event", on_click=url_state.select_event, args=(None,))
+    if not match.empty:
+        _dialog(data, match.iloc[0])
+
+
+def _card(data: Dataset, row: pd.Series) -> None:
+    with st.container(key="event-card"):
+        st.markdown(f"#### {md(row['title'])}")
         st.caption(f"{md(date_text(row))} · {md(row['type_label'])} · ACLED: {md(row['acled_event_type'])}")
         st.markdown(md(row["summary"]))
         left, right = st.columns(2)
@@ -66,3 +77,4 @@ def render(data: Dataset, event_id: str) -> None:
             links.append(f"- {md_link(source['publisher'] or source['url'], source['url'])}{md(date)}")
         right.markdown("**Sources:**  \n" + "\n".join(links))
         st.caption(f"Event id: `{row['event_id']}` — this view's link opens this card.")
+        st.button("Close", key="close-card", on_click=_close)
