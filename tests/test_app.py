@@ -105,6 +105,7 @@ def test_deep_link_restores_filters_and_count(use_data, mini_dir, page):
     "params, notice",
     [
         ({"from": "2021-13-45"}, "from=2021-13-45"),
+        ({"from": "1700-01-01", "to": "3000-01-01"}, "from=1700-01-01"),
         ({"from": "2021-01-02", "to": "2020-01-01"}, "start is after the end"),
         ({"actor": ["atlantis", "am-mod"]}, "actor=atlantis"),
         ({"type": "picnic"}, "type=picnic"),

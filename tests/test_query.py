@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from conflict_timeline.data.query import (
@@ -106,3 +107,33 @@ def test_vectorised_fold_matches_fold(text):
     from conflict_timeline.data.text import fold, fold_series
 
     assert fold_series(pd.Series([text]))[0] == fold(text)
+
+
+@pytest.mark.parametrize("name", ["Stepanakert", "Khankendi", "Xankəndi", "xankendi", "Ստեփանակերտ"])
+def test_every_name_of_a_place_finds_the_same_events(mini, name):
+    assert set(apply_filters(mini, FilterSpec(text=name))["event_id"]) == {"e1", "e4"}
+
+
+def test_place_names_in_text_count_too(tmp_path):
+    from conflict_timeline.data.load import load_dataset
+    from tests.conftest import EVENTS, make_dataset
+
+    events = [list(e) for e in EVENTS]
+    events[1][5] = "Calls for talks after the shelling of Stepanakert."  # placed in Moscow
+    data = load_dataset(make_dataset(tmp_path / "d", events=events))
+    for name in ("Stepanakert", "Khankendi", "Xankəndi"):
+        assert "e2" in set(apply_filters(data, FilterSpec(text=name))["event_id"]), name
+
+
+def test_recorded_fatalities_fall_back_to_the_lowest_figure(tmp_path):
+    from conflict_timeline.data.load import load_dataset
+    from conflict_timeline.data.query import recorded_fatalities
+    from tests.conftest import EVENTS, make_dataset
+
+    events = [list(e) for e in EVENTS]
+    events[0][10:13] = ["", "161", "613"]  # a range only, like Khojaly
+    data = load_dataset(make_dataset(tmp_path / "d", events=events))
+    recorded = recorded_fatalities(data.events.set_index("event_id"))
+    assert recorded["e1"] == 161 and pd.isna(recorded["e2"])
+    september = counts_over_time(data.events, "M").set_index("period").loc["2020-09-01"]
+    assert september["fatalities_disputed"] == 161

@@ -147,3 +147,15 @@ def test_claims_name_their_claimant():
     claimed = ev[ev["verification"] == "claimed"]
     assert len(claimed) > 0
     assert all(claimed["claimed_by_ids"].map(len) > 0)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("Stepanakert", "Khankendi", "Xankəndi"), ("Shusha", "Shushi", "Şuşa"), ("Ganja", "Gəncə", "Kirovabad"),
+     ("Lachin", "Berdzor", "Laçın"), ("Martakert", "Ağdərə")],
+)
+def test_each_side_s_place_name_finds_the_same_events(names):
+    from conflict_timeline.data.query import FilterSpec, apply_filters
+
+    counts = {name: len(apply_filters(shipped(), FilterSpec(text=name))) for name in names}
+    assert len(set(counts.values())) == 1 and min(counts.values()) > 0, counts

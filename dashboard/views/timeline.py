@@ -3,6 +3,8 @@
 import streamlit as st
 
 from conflict_timeline.data.query import BIN_LABELS
+from conflict_timeline.figures.legend import build_type_legend
+from conflict_timeline.figures.palette import VERIFICATION_COLORS
 from conflict_timeline.figures.timeline import POINT_LIMIT, build_timeline
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.selection import pick, plotly_event_id
@@ -32,7 +34,17 @@ else:
         lane=lane or "side",
         selected=ctx.view.event,
     )
-    chosen = st.plotly_chart(
+    chart_col, legend_col = st.columns([5, 1])
+    with legend_col:
+        st.markdown("**Event types**")
+        fatality_keys = [(f"fatalities ({v})", VERIFICATION_COLORS[v]) for v in ("confirmed", "disputed", "claimed")]
+        st.plotly_chart(
+            build_type_legend(ctx.data.event_types, sorted(set(ctx.events["event_type"].astype(str))), fatality_keys),
+            key="timeline-legend",
+            config={"staticPlot": True},
+            width="stretch",
+        )
+    chosen = chart_col.plotly_chart(
         fig,
         key="timeline-chart",
         on_select="rerun",
@@ -43,7 +55,8 @@ else:
     notes = [
         f"Counts are per {BIN_LABELS[ctx.freq]} (the bin follows the selected date range).",
         "Marker size grows with fatalities; circles are violence, diamonds politics.",
-        "Fatalities are stacked by verification, so claims never pad confirmed tolls.",
+        "Fatalities are stacked by verification, so claims never pad confirmed tolls; they count each event's"
+        " best figure (else the lowest reported) and leave out running totals, so they understate the wars.",
     ]
     if len(ctx.events) > POINT_LIMIT:
         notes.insert(

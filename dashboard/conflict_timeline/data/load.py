@@ -43,6 +43,7 @@ class Dataset:
     event_types: pd.DataFrame
     problems: list[Problem]
     counts: dict[str, FileCount]
+    place_synonyms: dict[str, frozenset[str]]  # folded name -> folded names of the same place
 
     @property
     def ok(self) -> bool:
@@ -86,6 +87,7 @@ def load_dataset(data_dir: str | Path | None = None, today: dt.date | None = Non
         event_types=event_types,
         problems=checked.problems,
         counts=counts,
+        place_synonyms=_place_synonyms(places),
     )
 
 
@@ -108,6 +110,16 @@ def _type_places(frame: pd.DataFrame) -> pd.DataFrame:
         for n, hy, az in zip(places["name"], places["name_armenian"], places["name_azerbaijani"])
     ]
     return places.set_index("place_id", drop=False).rename_axis(None)
+
+
+def _place_synonyms(places: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """Every name of a place finds every other name of it (Khankendi -> Stepanakert, Xankəndi…)."""
+    synonyms: dict[str, set[str]] = {}
+    for names in places["all_names"]:
+        folded = {fold(n) for n in names if len(fold(n)) >= 3}
+        for name in folded:
+            synonyms.setdefault(name, set()).update(folded)
+    return {name: frozenset(group) for name, group in synonyms.items()}
 
 
 def _place_names(row) -> list[str]:

@@ -55,7 +55,7 @@ def apply_filters(data: Dataset, spec: FilterSpec) -> pd.DataFrame:
     - dates: the event's span [span_start, span_end] overlaps [date_from, date_to], ends inclusive;
     - actors: involvement in any role, an actor including its descendants; claimed_by alone does not count;
     - text: every word occurs in the title, summary, actor names or any name of the place,
-      ignoring case and accents.
+      ignoring case and accents; a place name also finds the place's other names (``search_terms``).
     """
     events = data.events
     mask = pd.Series(True, index=events.index)
@@ -72,9 +72,23 @@ def apply_filters(data: Dataset, spec: FilterSpec) -> pd.DataFrame:
         ea = data.event_actors
         involved = set(ea.loc[ea["actor_id"].isin(wanted), "event_id"])
         mask &= events["event_id"].isin(involved)
-    for word in fold(spec.text).split():
-        mask &= events["search_text"].str.contains(word, regex=False)
+    for alternatives in search_terms(data, spec.text):
+        found = pd.Series(False, index=events.index)
+        for term in sorted(alternatives):
+            found |= events["search_text"].str.contains(term, regex=False)
+        mask &= found
     return events[mask]
+
+
+def search_terms(data: Dataset, text: str) -> list[frozenset[str]]:
+    """The search as groups of alternatives, all groups required: a place name (a whole query such
+    as 'Mir Bashir', or one word) stands for every name of that place, in whichever side's form."""
+    query = " ".join(fold(text).split())
+    if not query:
+        return []
+    if query in data.place_synonyms:
+        return [data.place_synonyms[query]]
+    return [data.place_synonyms.get(word, frozenset([word])) for word in query.split()]
 
 
 def choose_bin(date_from: pd.Timestamp, date_to: pd.Timestamp) -> str:
@@ -99,10 +113,15 @@ def period_start(dates: pd.Series, freq: str) -> pd.Series:
     return dates.dt.to_period("M").dt.to_timestamp()
 
 
+def recorded_fatalities(events: pd.DataFrame) -> pd.Series:
+    """The figure to count: the best estimate, else the lowest reported (never a guess above it)."""
+    return events["fatalities"].astype("Float64").fillna(events["fatalities_low"].astype("Float64"))
+
+
 def fatality_columns(events: pd.DataFrame) -> pd.DataFrame:
-    """Best fatality figures split by verification, so claims never pad confirmed tolls."""
+    """Recorded fatalities split by verification, so claims never pad confirmed tolls."""
     out = pd.DataFrame(index=events.index)
-    best = events["fatalities"].astype("Float64")
+    best = recorded_fatalities(events)
     for status in ("confirmed", "claimed", "disputed"):
         out[f"fatalities_{status}"] = best.where(events["verification"] == status).fillna(0).astype("int64")
     return out

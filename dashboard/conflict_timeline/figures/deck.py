@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
+from conflict_timeline.data.text import fold
 from conflict_timeline.figures.palette import hex_to_rgb, type_color
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -139,8 +140,12 @@ def label_frame(places: pd.DataFrame) -> pd.DataFrame:
     rows = places[places["place_id"].isin(LABEL_PLACES)]
     labels = []
     for row in rows.itertuples(index=False):
-        names = [row.name] + [n for n in (row.name_armenian, row.name_azerbaijani) if n and n != row.name]
-        labels.append(" / ".join(dict.fromkeys(names)))
+        # keep a form only if it differs from those before it beyond accents (Fuzuli ≈ Füzuli)
+        names: dict[str, str] = {}
+        for name in (row.name, row.name_armenian, row.name_azerbaijani):
+            if name and fold(name) not in names:
+                names[fold(name)] = name
+        labels.append(" / ".join(names.values()))
     left = rows["place_id"].isin(LEFT_LABELS).to_numpy()
     return pd.DataFrame(
         {

@@ -10,10 +10,26 @@ import plotly.graph_objects as go
 from conflict_timeline.figures.palette import type_color
 
 
-def build_type_legend(event_types: pd.DataFrame, present: list[str]) -> go.Figure:
-    """One coloured marker per event type that occurs in the current events."""
+def build_type_legend(
+    event_types: pd.DataFrame, present: list[str], extra: list[tuple[str, str]] | None = None
+) -> go.Figure:
+    """One coloured marker per event type that occurs in the current events, then ``extra``
+    (label, colour) squares, e.g. the fatality bars' verification colours."""
     rows = event_types[event_types["event_type"].isin(present)]
     fig = go.Figure()
+    for i, (label, colour) in enumerate(extra or []):
+        fig.add_trace(
+            go.Scatter(
+                x=[0],
+                y=[-(len(rows) + i)],
+                mode="markers+text",
+                text=[html.escape(label)],
+                textposition="middle right",
+                marker={"size": 11, "color": colour, "symbol": "square"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     for i, row in enumerate(rows.itertuples(index=False)):
         fig.add_trace(
             go.Scatter(

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from conflict_timeline.data.query import BIN_LABELS, counts_over_time, period_start
+from conflict_timeline.data.query import BIN_LABELS, counts_over_time, period_start, recorded_fatalities
 from conflict_timeline.data.schema import SIDE_LABELS
 from conflict_timeline.figures.palette import ERA_FILL, VERIFICATION_COLORS, type_color
 
@@ -37,7 +37,7 @@ def _jitter(ids: pd.Series) -> np.ndarray:
 
 
 def marker_size(fatalities: pd.Series) -> np.ndarray:
-    values = fatalities.astype("Float64").fillna(0).to_numpy(dtype=float)
+    values = fatalities.astype("Float64").fillna(0).to_numpy(dtype=float)  # recorded_fatalities()
     return np.clip(7 + 3.2 * np.sqrt(values), 7, 34)
 
 
@@ -45,14 +45,36 @@ def _esc_series(texts: pd.Series) -> pd.Series:
     return texts.astype(str).str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
 
 
+FORMATS = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
+
+
+def date_labels(events: pd.DataFrame) -> pd.Series:
+    """Dates as precise as the record: '11 Oct 2020', 'Nov 2007', '1988', with spans as ranges."""
+    precision = events["date_precision"].astype(str)
+    out = pd.Series("", index=events.index, dtype=object)
+    for name, fmt in FORMATS.items():
+        chosen = precision == name
+        start = events.loc[chosen, "date_start"].dt.strftime(fmt)
+        end = events.loc[chosen, "date_end"].dt.strftime(fmt)
+        out[chosen] = start.where(end.isna() | (end == start), start + " – " + end)
+    return out
+
+
 def hover_text(events: pd.DataFrame) -> list[str]:
     """Escaped hover lines: date, title, place, actors (data text never reaches Plotly unescaped)."""
     if events.empty:
         return []
-    day = events["date_precision"].astype(str) == "day"
-    date = events["date_start"].dt.strftime("%d %b %Y").where(day, events["date_start"].dt.strftime("%b %Y"))
+    date = date_labels(events)
     verification = events["verification"].astype(str)
-    toll = ("<br>Fatalities: " + events["fatalities"].astype("string") + " (" + verification + ")").fillna("")
+    best = events["fatalities"].astype("string")
+    span = (
+        events["fatalities_low"].astype("string").fillna("?")
+        + "–"
+        + events["fatalities_high"].astype("string").fillna("?")
+    )
+    span = span.where(events["fatalities_low"].notna() | events["fatalities_high"].notna())
+    figure = best.fillna(span).where(best.isna() | span.isna(), best + " (range " + span + ")")
+    toll = ("<br>Fatalities: " + figure + " (" + verification + ")").fillna("")
     text = (
         "<b>"
         + _esc_series(events["title"])
@@ -88,8 +110,15 @@ def build_timeline(
         shared_xaxes=True,
         vertical_spacing=0.04,
         row_heights=[0.62, 0.19, 0.19],
-        subplot_titles=("", f"Events per {BIN_LABELS[freq]}", f"Fatalities per {BIN_LABELS[freq]} (by verification)"),
+        subplot_titles=(
+            "",
+            f"Events per {BIN_LABELS[freq]}",
+            f"Fatalities recorded in events per {BIN_LABELS[freq]}, by verification (not a full toll)",
+        ),
     )
+    original = events
+    # An event that began before the range (a siege, a blockade) is drawn at the range's start.
+    events = events.assign(date_start=events["date_start"].clip(lower=date_from))
     lanes_all = lane_of(events, lane)
     lane_names = sorted(lanes_all.unique()) if len(events) else []
     lane_pos = {name: i for i, name in enumerate(lane_names)}
@@ -126,10 +155,10 @@ def build_timeline(
                     mode="markers",
                     name=_esc(group["type_label"].iloc[0]),
                     customdata=group["event_id"],
-                    hovertext=hover_text(group),
+                    hovertext=hover_text(original.loc[group.index]),
                     hoverinfo="text",
                     marker={
-                        "size": marker_size(group["fatalities"]),
+                        "size": marker_size(recorded_fatalities(group)),
                         "color": type_color(str(event_type)),
                         "symbol": "circle" if is_violence else "diamond",
                         "opacity": 0.85,
@@ -200,25 +229,22 @@ def build_timeline(
         fixedrange=True,
         showgrid=False,
     )
-    fig.update_yaxes(row=2, col=1, fixedrange=True, rangemode="tozero")
-    fig.update_yaxes(row=3, col=1, fixedrange=True, rangemode="tozero")
+    fig.update_yaxes(row=2, col=1, fixedrange=True, rangemode="tozero", tickformat="d", nticks=4)
+    fig.update_yaxes(row=3, col=1, fixedrange=True, rangemode="tozero", tickformat="d", nticks=4)
     pad = pd.Timedelta(days=max(1, (date_to - date_from).days // 50))
     fig.update_xaxes(range=[date_from - pad, date_to + pad])
-    fig.update_xaxes(row=3, col=1, rangeslider={"visible": True, "thickness": 0.06}, type="date")
+    fig.update_xaxes(
+        row=3,
+        col=1,
+        type="date",
+        rangeslider={"visible": True, "thickness": 0.06, "range": [date_from - pad, date_to + pad]},
+    )
     fig.update_layout(
         height=660,
         margin={"l": 10, "r": 10, "t": 36, "b": 10},
         clickmode="event+select",
         dragmode="zoom",
-        legend={
-            "orientation": "v",
-            "yanchor": "top",
-            "y": 1,
-            "x": 1.02,
-            "xanchor": "left",
-            "font": {"size": 10},
-            "tracegroupgap": 2,
-        },
+        showlegend=False,  # the page draws the legend beside the chart (below it on a phone)
         hoverlabel={"align": "left"},
         uirevision="timeline",
     )

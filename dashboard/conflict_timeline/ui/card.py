@@ -41,20 +41,19 @@ def _close() -> None:
 
 # A modal dialog: opening a card never pushes the chart or map the user clicked out of view.
 # Closing it (✕, Esc, click outside or the button) clears the `event` parameter.
-@st.dialog("Event", width="large", on_dismiss=_close)
-def _dialog(data: Dataset, row: pd.Series) -> None:
-    _card(data, row)
-
-
 def render(data: Dataset, event_id: str) -> None:
     match = data.events[data.events["event_id"] == event_id]
     if not match.empty:
-        _dialog(data, match.iloc[0])
+        row = match.iloc[0]
+        title = row["title"] if len(row["title"]) <= 80 else row["title"][:78] + "…"
+        # the dialog header shows the event's title as markdown: escape it like any data text
+        st.dialog(md(title), width="large", on_dismiss=_close)(_card)(data, row)
 
 
 def _card(data: Dataset, row: pd.Series) -> None:
     with st.container(key="event-card"):
-        st.markdown(f"#### {md(row['title'])}")
+        if len(row["title"]) > 80:
+            st.markdown(f"**{md(row['title'])}**")
         st.caption(f"{md(date_text(row))} · {md(row['type_label'])} · ACLED: {md(row['acled_event_type'])}")
         st.markdown(md(row["summary"]))
         left, right = st.columns(2)
@@ -77,4 +76,7 @@ def _card(data: Dataset, row: pd.Series) -> None:
             links.append(f"- {md_link(source['publisher'] or source['url'], source['url'])}{md(date)}")
         right.markdown("**Sources:**  \n" + "\n".join(links))
         st.caption(f"Event id: `{row['event_id']}` — this view's link opens this card.")
-        st.button("Close", key="close-card", on_click=_close)
+        # a button inside a dialog reruns only the dialog: rerun the app so the dialog goes away
+        if st.button("Close", key="close-card"):
+            _close()
+            st.rerun()

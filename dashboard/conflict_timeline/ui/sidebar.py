@@ -9,12 +9,10 @@ import streamlit as st
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.schema import SIDE_LABELS, SIDES, VERIFICATIONS
 from conflict_timeline.ui import url_state
-from conflict_timeline.ui.url_state import KEYS, ViewState
+from conflict_timeline.ui.url_state import KEYS, MAX_DATE, MIN_DATE, ViewState
 
 ALL = "__all__"
 CUSTOM = "__custom__"
-MIN_DATE = dt.date(1900, 1, 1)
-MAX_DATE = dt.date(2100, 12, 31)
 
 
 def presets(data: Dataset) -> dict[str, tuple[str, dt.date, dt.date]]:

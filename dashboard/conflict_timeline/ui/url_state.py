@@ -19,6 +19,9 @@ from conflict_timeline.data.query import FilterSpec
 from conflict_timeline.data.schema import VERIFICATIONS
 
 PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "v")
+# The date widgets' limits: a link outside them is ignored with a notice (Streamlit would raise).
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
 MAX_TEXT = 200
 # Widget keys in st.session_state, one per parameter.
 KEYS = {
@@ -84,6 +87,8 @@ def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewS
         parsed = _parse_date(given[-1])
         if parsed is None:
             notices.append(f"Ignored `{name}={given[-1]}`: not a date (expected YYYY-MM-DD).")
+        elif not MIN_DATE <= parsed <= MAX_DATE:
+            notices.append(f"Ignored `{name}={given[-1]}`: dates run from {MIN_DATE} to {MAX_DATE}.")
         else:
             dates[name] = parsed
     if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
@@ -172,10 +177,20 @@ def put_state(state: ViewState) -> None:
 
 
 def restore(data: Dataset) -> list[str]:
-    """On a session's first run, or when the data version changes, load the view from the URL."""
-    if st.session_state.get("_url_loaded_for") == data.version:
+    """On a session's first run, load the view from the URL; later runs keep the widgets' state.
+
+    If the data changes under a running session, the user's view stays; unknown ids are dropped
+    with a notice, as for a link.
+    """
+    loaded_for = st.session_state.get("_url_loaded_for")
+    if loaded_for == data.version:
         return st.session_state.get("url_notices", [])
-    state, notices = parse_params(_raw_query(), data)
+    if loaded_for is None:
+        state, notices = parse_params(_raw_query(), data)
+    else:
+        state, notices = parse_params(to_params(current(data), data), data)
+        notices = [n for n in notices if "dataset version" not in n]
+        notices.insert(0, "The data was updated while you were browsing; your view was kept.")
     put_state(state)
     st.session_state["_url_loaded_for"] = data.version
     st.session_state["url_notices"] = notices
