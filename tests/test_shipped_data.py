@@ -151,8 +151,13 @@ def test_claims_name_their_claimant():
 
 @pytest.mark.parametrize(
     "names",
-    [("Stepanakert", "Khankendi", "Xankəndi"), ("Shusha", "Shushi", "Şuşa"), ("Ganja", "Gəncə", "Kirovabad"),
-     ("Lachin", "Berdzor", "Laçın"), ("Martakert", "Ağdərə")],
+    [
+        ("Stepanakert", "Khankendi", "Xankəndi"),
+        ("Shusha", "Shushi", "Şuşa"),
+        ("Ganja", "Gəncə", "Kirovabad"),
+        ("Lachin", "Berdzor", "Laçın"),
+        ("Martakert", "Ağdərə"),
+    ],
 )
 def test_each_side_s_place_name_finds_the_same_events(names):
     from conflict_timeline.data.query import FilterSpec, apply_filters

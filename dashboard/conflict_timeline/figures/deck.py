@@ -25,8 +25,15 @@ TILE_STYLES = {"light": "light", "dark": "dark", "road": "road"}
 WATER_RGBA = [207, 224, 238, 255]
 # Uncertainty radius (m) by geo_precision: a district report is an area, not a dot.
 PRECISION_RADIUS = {"exact": 0, "near": 4_000, "district": 12_000, "region": 30_000, "country": 60_000}
-# Labels that would sit on a neighbour's go to the left of their town instead.
-LEFT_LABELS = ("shusha", "lachin", "goris", "fuzuli")
+# Labels that would sit on a neighbour's go left of (or above) their town instead.
+LABEL_PLACEMENT = {
+    "shusha": ("end", [-7, 4]),
+    "lachin": ("end", [-7, 0]),
+    "goris": ("end", [-7, 0]),
+    "tartar": ("end", [-7, 0]),
+    "nakhchivan": ("end", [-7, 0]),
+    "stepanakert": ("middle", [0, -15]),
+}
 POINT_LIMIT = 20_000
 DENSITY_CELL_DEG = 0.1
 LABEL_PLACES = (
@@ -135,6 +142,12 @@ def density_frame(events: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.Da
     return frame
 
 
+def label_characters(labels: pd.DataFrame) -> str:
+    """Every character the labels use (ə, ş, ı, Armenian letters…) plus printable ASCII, for the atlas."""
+    ascii_chars = "".join(chr(c) for c in range(32, 127))
+    return "".join(sorted(set(ascii_chars + "".join(labels["label"]))))
+
+
 def label_frame(places: pd.DataFrame) -> pd.DataFrame:
     """Main towns labelled with both names, e.g. 'Stepanakert / Xankəndi'."""
     rows = places[places["place_id"].isin(LABEL_PLACES)]
@@ -146,14 +159,14 @@ def label_frame(places: pd.DataFrame) -> pd.DataFrame:
             if name and fold(name) not in names:
                 names[fold(name)] = name
         labels.append(" / ".join(names.values()))
-    left = rows["place_id"].isin(LEFT_LABELS).to_numpy()
+    placement = [LABEL_PLACEMENT.get(pid, ("start", [7, 0])) for pid in rows["place_id"]]
     return pd.DataFrame(
         {
             "lon": rows["longitude"].to_numpy(),
             "lat": rows["latitude"].to_numpy(),
             "label": labels,
-            "anchor": np.where(left, "end", "start"),
-            "offset": [[-6, 0] if is_left else [6, 0] for is_left in left],
+            "anchor": [anchor for anchor, _ in placement],
+            "offset": [offset for _, offset in placement],
         }
     )
 
@@ -260,24 +273,27 @@ def build_deck(
                     pickable=False,
                 )
             )
+    labels = label_frame(places)
     layers.append(
         pdk.Layer(
             "TextLayer",
-            data=label_frame(places),
+            data=labels,
             id="labels",
             get_position=["lon", "lat"],
             get_text="label",
             get_size=12,
-            get_color=[40, 40, 40, 255],
-            # pydeck turns bare strings into JS expressions: String() keeps these literal.
-            # "auto" makes the glyph atlas include ə, ş and Armenian letters instead of dropping them.
-            character_set=pdk.types.String("auto"),
+            get_color=[30, 30, 30, 255],
+            # pydeck turns bare strings into JS expressions: String() keeps these literal. The atlas
+            # lists every character the labels use, so ə, ş, ı and Armenian letters are drawn.
+            character_set=pdk.types.String(label_characters(labels)),
             get_text_anchor="anchor",
             get_pixel_offset="offset",
             font_family=pdk.types.String("Noto Sans, DejaVu Sans, Arial, sans-serif"),
-            outline_width=2,
-            outline_color=[255, 255, 255, 220],
-            font_settings={"sdf": True},
+            # A plain (non-SDF) atlas on a light box: the SDF atlas dropped thin glyphs (i, ı, J).
+            font_settings={"sdf": False, "fontSize": 48, "buffer": 10},
+            background=True,
+            get_background_color=[255, 255, 255, 190],
+            background_padding=[3, 1],
             pickable=False,
         )
     )
