@@ -202,7 +202,7 @@ def test_events_page_table_and_downloads(use_data, mini_dir):
     assert set(table["event_id"]) == {"e4", "e6"}
     assert all(str(u).startswith("https://") for u in table["source"])
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download CSV (2)", "Download JSON (2)", "Download GEOJSON (2)"]
+    assert labels == ["Download CSV (2)", "Download JSON (2)", "Download GeoJSON (2)"]
 
 
 def test_about_page_shows_version_and_validation(use_data, mini_dir):

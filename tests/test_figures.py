@@ -61,7 +61,7 @@ def test_deck_layers_and_offline_style(mini):
     assert spec["views"][0]["@@type"] == "MapView"
     labels = next(layer for layer in spec["layers"] if layer["id"] == "labels")
     assert "ə" in labels["characterSet"] and "J" in labels["characterSet"]
-    assert deck._tooltip == {"text": "{tooltip}"}  # plain text, never html
+    assert deck._tooltip["text"] == "{tooltip}" and "html" not in deck._tooltip  # plain text, never html
 
 
 def test_uncertainty_layer_for_vague_places(mini):

@@ -7,7 +7,6 @@ import streamlit as st
 
 from conflict_timeline.data.paths import REPO_ROOT
 from conflict_timeline.ui.context import get_context
-from conflict_timeline.ui.safe import md
 
 ctx = get_context()
 data = ctx.data
@@ -82,4 +81,3 @@ st.markdown(
     f"Cite as: *conflict-timeline: a sourced record of the Armenia–Azerbaijan conflict, dataset version "
     f"{data.version}*, accessed {dt.date.today():%d %B %Y}."
 )
-st.caption(f"Data directory: {md(data.path)}")

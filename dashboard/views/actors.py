@@ -60,7 +60,7 @@ if focus:
     label = "Remove from the actor filter" if focus in in_filter else "Add to the actor filter"
     st.button(label, key="toggle-actor", on_click=_toggle, args=(focus,))
     a, b, c = st.columns(3)
-    a.metric("Events (current filters)", len(mine))
+    a.metric("Events, incl. sub-actors" if len(family) > 1 else "Events", len(mine))
     a_first = mine["date_start"].min() if len(mine) else None
     b.metric("First appearance", f"{a_first:%d %b %Y}" if a_first is not None else "—")
     c.metric("Last appearance", f"{mine['date_start'].max():%d %b %Y}" if len(mine) else "—")
@@ -75,7 +75,9 @@ if focus:
             title=f"Events per {BIN_LABELS[ctx.freq]}",
             color_discrete_sequence=[SIDE_COLORS.get(str(actor["side"]), "#888888")],
         )
-        fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+        fig.update_layout(
+            height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10}, xaxis_title=None, yaxis_title="events"
+        )
         st.plotly_chart(fig, key="actor-over-time", width="stretch")
         left, right = st.columns(2)
         places = mine.groupby("place_label").size().sort_values(ascending=False).head(12).rename("events")
@@ -123,7 +125,9 @@ for tab, side in zip(tabs, SIDES):
     rows = everyone[everyone["side"].astype(str) == side].sort_values("events", ascending=False)
     with tab:
         st.dataframe(
-            rows[["short_name", "name", "kind", "events", "first", "last"]].rename(columns={"short_name": "actor"}),
+            rows[["short_name", "events", "first", "last", "kind", "name"]].rename(
+                columns={"short_name": "actor", "events": "events (own)"}
+            ),
             hide_index=True,
             key=f"actors-{side}",
             width="stretch",

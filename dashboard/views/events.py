@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from conflict_timeline.data.export import export
+from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.safe import safe_url
 from conflict_timeline.ui.selection import pick
@@ -23,11 +24,14 @@ events = ctx.events
 st.title("Events")
 
 downloads = st.columns(3)
-for column, fmt, mime in zip(
-    downloads, ("csv", "json", "geojson"), ("text/csv", "application/json", "application/geo+json")
+for column, fmt, label, mime in zip(
+    downloads,
+    ("csv", "json", "geojson"),
+    ("CSV", "JSON", "GeoJSON"),
+    ("text/csv", "application/json", "application/geo+json"),
 ):
     column.download_button(
-        f"Download {fmt.upper()} ({len(events)})",
+        f"Download {label} ({len(events)})",
         data=export(events, ctx.data.version, fmt),
         file_name=f"conflict-timeline-{ctx.data.version}.{fmt}",
         mime=mime,
@@ -51,13 +55,13 @@ else:
     table = pd.DataFrame(
         {
             "event_id": shown["event_id"],
-            "date": shown["date_start"],
+            "date": date_labels(shown),  # as precise as the record: "1988", "Nov 2007", "11 Oct 2020"
             "title": shown["title"],
-            "type": shown["type_label"],
-            "actors": shown["actor_names"].map(", ".join),
-            "place": shown["place_label"],
-            "fatalities": shown["fatalities"],
             "verification": shown["verification"].astype(str),
+            "fatalities": shown["fatalities"],
+            "type": shown["type_label"],
+            "place": shown["place_label"],
+            "actors": shown["actor_names"].map(", ".join),
             "source": shown["sources"].map(lambda s: next((safe_url(x["url"]) for x in s if safe_url(x["url"])), None)),
             "more sources": shown["sources"].map(lambda s: max(len(s) - 1, 0)),
         }
@@ -72,9 +76,10 @@ else:
         height=min(38 + 35 * len(table), 720),
         column_config={
             "event_id": None,
-            "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "title": st.column_config.TextColumn(width="large"),
-            "fatalities": st.column_config.NumberColumn(help="Empty means unknown, never zero"),
+            "date": st.column_config.TextColumn(width="small"),
+            "title": st.column_config.TextColumn(width="medium"),
+            "verification": st.column_config.TextColumn(width="small"),
+            "fatalities": st.column_config.NumberColumn(width="small", help="Empty means unknown, never zero"),
             "source": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+)"),
         },
     )

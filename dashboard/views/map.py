@@ -1,9 +1,11 @@
 """Map page: events over an offline base map of the South Caucasus, with a density view."""
 
+import pandas as pd
 import streamlit as st
 
 from conflict_timeline.figures.deck import POINT_LIMIT, build_deck, in_region
 from conflict_timeline.figures.legend import build_type_legend
+from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.selection import deck_event_id, pick
 
@@ -39,17 +41,19 @@ deck, drawn = build_deck(inside, ctx.data.places, mode=mode or "points", basemap
 map_col, side_col = st.columns([3, 1])
 with map_col:
     chosen = st.pydeck_chart(deck, key="map-chart", on_select="rerun", selection_mode="single-object", height=620)
-    notes = ["Faint circles mark events located only to a district, region or country, not a precise spot."]
-    if drawn != (mode or "points"):
-        notes.insert(
-            0,
-            f"{len(inside)} events are too many to draw as points (limit {POINT_LIMIT}): "
-            "showing counts binned on the server into 0.1° cells.",
-        )
-    elif drawn == "density":
-        notes.insert(0, "Counts per 0.1° grid cell, binned on the server.")
+    if drawn == "density":
+        scale = "Darker cells hold more events (pale: one or two; dark red: the busiest cell)."
+        notes = [
+            f"{len(inside)} events are too many to draw as points (limit {POINT_LIMIT}): counts per 0.1° cell, "
+            f"binned on the server. {scale}"
+            if (mode or "points") == "points"
+            else f"Counts per 0.1° grid cell, binned on the server. {scale}"
+        ]
     else:
-        notes.insert(0, "Click a point to open its card.")
+        notes = [
+            "Click a point to open its card. Faint circles mark events located only to a district, region or "
+            "country, not a precise spot."
+        ]
     st.caption(" ".join(notes) + " Borders: Natural Earth, internationally recognised boundaries.")
 with side_col:
     present = sorted(set(inside["event_type"].astype(str)))
@@ -65,8 +69,13 @@ with side_col:
     if outside.empty:
         st.caption("None with these filters.")
     else:
-        table = outside[["event_id", "date_start", "title", "place_name"]].rename(
-            columns={"date_start": "date", "place_name": "place"}
+        table = pd.DataFrame(
+            {
+                "event_id": outside["event_id"],
+                "event": outside["title"],
+                "place": outside["place_name"],
+                "date": date_labels(outside),
+            }
         )
         picked = st.dataframe(
             table,
@@ -74,7 +83,7 @@ with side_col:
             hide_index=True,
             on_select="rerun",
             selection_mode="single-row",
-            column_config={"event_id": None, "date": st.column_config.DateColumn(format="YYYY-MM-DD")},
+            column_config={"event_id": None, "event": st.column_config.TextColumn(width="medium")},
             height=min(400, 38 + 35 * len(table)),
         )
         rows = picked.selection.rows if picked else []

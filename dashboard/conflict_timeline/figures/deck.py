@@ -35,6 +35,7 @@ LABEL_PLACEMENT = {
     "stepanakert": ("middle", [0, -15]),
 }
 POINT_LIMIT = 20_000
+TOOLTIP_STYLE = {"maxWidth": "320px", "whiteSpace": "pre-wrap", "fontSize": "12px"}
 DENSITY_CELL_DEG = 0.1
 LABEL_PLACES = (
     "stepanakert",
@@ -134,7 +135,8 @@ def density_frame(events: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.Da
     )
     share = np.sqrt(frame["events"] / top)
     # light yellow -> dark red (sequential, colour-blind friendly)
-    frame["color"] = [[int(255 - 80 * s), int(230 - 190 * s), int(120 - 100 * s), int(120 + 110 * s)] for s in share]
+    # yellow -> dark red (sequential, colour-blind friendly), opaque enough to read on the beige land
+    frame["color"] = [[int(250 - 110 * s), int(200 - 180 * s), int(60 - 40 * s), int(170 + 80 * s)] for s in share]
     frame["tooltip"] = [
         f"{e} events in this {cell}° cell\n{f} fatalities recorded"
         for e, f in zip(frame["events"], frame["fatalities"])
@@ -302,6 +304,7 @@ def build_deck(
         initial_view_state=pdk.ViewState(**INITIAL_VIEW),
         map_style=OFFLINE_STYLE if basemap == "offline" else TILE_STYLES.get(basemap, "light"),
         map_provider=None if basemap == "offline" else "carto",
-        tooltip={"text": "{tooltip}"},
+        # plain text (never html), wrapped so it stays inside the map
+        tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
     )
     return deck, mode
