@@ -34,7 +34,7 @@ else:
         lane=lane or "side",
         selected=ctx.view.event,
     )
-    chart_col, legend_col = st.columns([5, 1])
+    chart_col, legend_col = st.columns([4, 1])
     with legend_col:
         st.markdown("**Event types**")
         fatality_keys = [(f"fatalities ({v})", VERIFICATION_COLORS[v]) for v in ("confirmed", "disputed", "claimed")]

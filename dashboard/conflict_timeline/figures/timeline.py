@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from conflict_timeline.data.query import BIN_LABELS, counts_over_time, period_start, recorded_fatalities
-from conflict_timeline.data.schema import SIDE_LABELS
 from conflict_timeline.figures.palette import ERA_FILL, VERIFICATION_COLORS, type_color
 
 # Past this many events the top panel shows binned counts instead of one marker per event.
@@ -25,10 +24,20 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+# Short lane names leave the plot room on a phone.
+LANE_LABELS = {
+    "armenian": "Armenian side",
+    "azerbaijani": "Azerbaijani side",
+    "international": "International",
+    "third-party": "Third parties",
+    "civilian": "Civilians",
+}
+
+
 def lane_of(events: pd.DataFrame, lane: str) -> pd.Series:
     if lane == "type":
         return events["type_label"].astype(str)
-    return events["side"].astype(str).map(SIDE_LABELS).fillna("Other")
+    return events["side"].astype(str).map(LANE_LABELS).fillna("Other")
 
 
 def _jitter(ids: pd.Series) -> np.ndarray:
