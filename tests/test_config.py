@@ -9,7 +9,7 @@ def test_public_hosting_settings():
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["enableXsrfProtection"] is True
-    assert "primaryColor" in config["theme"]
+    assert config["theme"]["light"]["primaryColor"] and config["theme"]["dark"]["primaryColor"]
 
 
 def test_requirements_are_pinned_and_match_pyproject():

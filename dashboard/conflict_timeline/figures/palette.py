@@ -29,7 +29,7 @@ TYPE_COLORS = {
     "blockade": "#555555",
     "deployment": "#0077BB",
     "handover": "#117733",
-    "political_change": "#004488",
+    "political_change": "#4477AA",
     "arrest_detention": "#6699CC",
 }
 FALLBACK = "#888888"
