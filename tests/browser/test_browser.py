@@ -49,7 +49,7 @@ def test_every_page_renders(page, shipped_server, path, name):
     assert count_text(page) == (total, total)
     if name == "timeline":
         page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=20_000)
-        assert page.locator(".js-plotly-plot .scatterlayer .point").count() >= total // 2
+        assert page.locator(".js-plotly-plot").first.locator(".scatterlayer .point").count() >= total // 2
         assert page.locator(".js-plotly-plot .rangeslider-container").count() == 1
     if name == "map":
         canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
@@ -96,7 +96,7 @@ def test_bad_link_shows_notices_and_keeps_the_rest(page, shipped_server):
 def test_clicking_an_event_opens_its_card(page, shipped_server):
     page.goto(f"{shipped_server.url}/?from=2020-10-01&to=2020-10-05&type=missile_strike&type=shelling")
     wait_for_app(page)
-    point = page.locator(".js-plotly-plot .scatterlayer .point").first
+    point = page.locator(".js-plotly-plot").first.locator(".scatterlayer .point").first
     point.wait_for(timeout=20_000)
     box = point.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -182,7 +182,7 @@ def test_untrusted_text_stays_inert(page, xss_server, path):
         page.wait_for_function("() => !location.search.includes('event=')", timeout=20_000)
         wait_for_app(page)
         # hover each marker until Plotly shows the XSS event's label: text, not an element
-        points = page.locator(".js-plotly-plot .scatterlayer .point")
+        points = page.locator(".js-plotly-plot").first.locator(".scatterlayer .point")
         points.first.scroll_into_view_if_needed()
         shown = ""
         for i in range(points.count()):
@@ -190,7 +190,7 @@ def test_untrusted_text_stays_inert(page, xss_server, path):
             page.mouse.move(box["x"] - 25, box["y"] - 25)
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
             page.wait_for_timeout(400)
-            shown = page.locator(".js-plotly-plot .hoverlayer").evaluate("node => node.textContent")
+            shown = page.locator(".js-plotly-plot .hoverlayer").first.evaluate("node => node.textContent")
             if "onerror" in shown:
                 break
         assert 'onerror="window.__xss=1"' in shown
