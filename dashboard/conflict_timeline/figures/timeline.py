@@ -151,6 +151,7 @@ def build_timeline(
             col=1,
         )
     else:
+        hovers = pd.Series(hover_text(original), index=original.index)  # one vectorised pass for all
         for event_type, group in events.groupby("event_type", observed=True, sort=True):
             ys = lanes_all.loc[group.index].map(lane_pos).to_numpy() + _jitter(group["event_id"])
             is_violence = (
@@ -164,7 +165,7 @@ def build_timeline(
                     mode="markers",
                     name=_esc(group["type_label"].iloc[0]),
                     customdata=group["event_id"],
-                    hovertext=hover_text(original.loc[group.index]),
+                    hovertext=hovers.loc[group.index].tolist(),
                     hoverinfo="text",
                     marker={
                         "size": marker_size(recorded_fatalities(group)),
@@ -224,9 +225,13 @@ def build_timeline(
         )
     fig.update_layout(barmode="stack")
 
-    _add_eras(fig, eras, date_from, date_to)
+    # Shapes and annotations go in one layout update: each add_vrect/add_annotation call would
+    # re-validate the whole figure (tens of milliseconds each).
+    shapes, notes = _era_marks(eras, date_from, date_to)
     if not aggregated:
-        _add_key_events(fig, events, date_from, date_to)
+        key_shapes, key_notes = _key_event_marks(events, date_from, date_to)
+        shapes, notes = shapes + key_shapes, notes + key_notes
+    fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
 
     fig.update_yaxes(
         row=1,
@@ -260,9 +265,7 @@ def build_timeline(
     return fig
 
 
-def _add_eras(fig: go.Figure, eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> None:
-    # Shapes and annotations are added in one layout update: add_vrect/add_vline re-validate the
-    # whole figure on every call (tens of milliseconds each).
+def _era_marks(eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> tuple[list, list]:
     bands = eras[eras["band"] & (eras["date_end"] >= date_from) & (eras["date_start"] <= date_to)]
     span = max((date_to - date_from).days, 1)
     shapes, notes = [], []
@@ -299,13 +302,13 @@ def _add_eras(fig: go.Figure, eras: pd.DataFrame, date_from: pd.Timestamp, date_
                 "bgcolor": "rgba(255,255,255,0.6)",
             }
         )
-    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
+    return shapes, notes
 
 
-def _add_key_events(fig: go.Figure, events: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> None:
+def _key_event_marks(events: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> tuple[list, list]:
     key = events[events["event_type"].isin(KEY_EVENT_TYPES)]
     if key.empty:
-        return
+        return [], []
     span = max((date_to - date_from).days, 1)
     # keep labels apart: at least 12% of the visible span between annotated events
     picked, last = [], None
@@ -342,4 +345,4 @@ def _add_key_events(fig: go.Figure, events: pd.DataFrame, date_from: pd.Timestam
                 "xanchor": "right" if (row.date_start - date_from).days > 0.66 * span else "left",
             }
         )
-    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
+    return shapes, notes
