@@ -9,7 +9,7 @@ from conflict_timeline.data.export import export
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import get_context
 from conflict_timeline.ui.safe import safe_url
-from conflict_timeline.ui.selection import pick
+from conflict_timeline.ui.selection import chart_key, pick
 
 PAGE_SIZE = 100
 SORTS = {
@@ -68,7 +68,7 @@ else:
     )
     picked = st.dataframe(
         table,
-        key="events-table",
+        key=chart_key("events-table"),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",

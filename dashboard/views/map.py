@@ -7,7 +7,7 @@ from conflict_timeline.figures.deck import POINT_LIMIT, build_deck, in_region
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import get_context
-from conflict_timeline.ui.selection import deck_event_id, pick
+from conflict_timeline.ui.selection import chart_key, deck_event_id, pick
 
 ctx = get_context()
 st.title("Map")
@@ -40,7 +40,9 @@ if events.empty:
 deck, drawn = build_deck(inside, ctx.data.places, mode=mode or "points", basemap=basemap, selected=ctx.view.event)
 map_col, side_col = st.columns([3, 1])
 with map_col:
-    chosen = st.pydeck_chart(deck, key="map-chart", on_select="rerun", selection_mode="single-object", height=620)
+    chosen = st.pydeck_chart(
+        deck, key=chart_key("map-chart"), on_select="rerun", selection_mode="single-object", height=620
+    )
     if drawn == "density":
         scale = "Darker cells hold more events (pale: one or two; dark red: the busiest cell)."
         notes = [
@@ -79,7 +81,7 @@ with side_col:
         )
         picked = st.dataframe(
             table,
-            key="outside-table",
+            key=chart_key("outside-table"),
             hide_index=True,
             on_select="rerun",
             selection_mode="single-row",

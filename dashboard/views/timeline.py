@@ -7,7 +7,7 @@ from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.palette import VERIFICATION_COLORS
 from conflict_timeline.figures.timeline import POINT_LIMIT, build_timeline
 from conflict_timeline.ui.context import get_context
-from conflict_timeline.ui.selection import pick, plotly_event_id
+from conflict_timeline.ui.selection import chart_key, pick, plotly_event_id
 
 ctx = get_context()
 st.title("Timeline")
@@ -46,7 +46,7 @@ else:
         )
     chosen = chart_col.plotly_chart(
         fig,
-        key="timeline-chart",
+        key=chart_key("timeline-chart"),
         on_select="rerun",
         selection_mode="points",
         width="stretch",

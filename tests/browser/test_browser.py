@@ -234,3 +234,18 @@ def test_clicking_a_map_point_opens_its_card(page, shipped_server):
     assert query(page)["event"] == ["2020-10-11-ganja-missile-strike"]
     page.locator(".st-key-event-card").wait_for(timeout=20_000)
     shot(page, "map-click")
+
+
+def test_reopening_the_same_event_takes_one_click(page, shipped_server):
+    page.goto(f"{shipped_server.url}/events?from=2020-10-11&to=2020-10-11&q=Ganja&type=missile_strike")
+    wait_for_app(page)
+    cell = page.locator("[data-testid='stDataFrame'] canvas").first
+    cell.wait_for(timeout=20_000)
+    for attempt in range(2):  # open, close, open again: one click each time
+        box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+        page.mouse.click(box["x"] + 18, box["y"] + 54)  # the first row's selection box
+        page.locator(".st-key-event-card").wait_for(timeout=20_000)
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !location.search.includes('event=')", timeout=20_000)
+        wait_for_app(page)
+        assert page.locator(".st-key-event-card").count() == 0, attempt

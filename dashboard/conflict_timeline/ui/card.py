@@ -8,6 +8,7 @@ import streamlit as st
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.ui import url_state
 from conflict_timeline.ui.safe import md, md_link
+from conflict_timeline.ui.selection import reset_selections
 
 VERIFICATION_TEXT = {
     "confirmed": "Confirmed — not in dispute between sources.",
@@ -37,6 +38,7 @@ def fatalities_text(row: pd.Series) -> str:
 
 def _close() -> None:
     url_state.select_event(None)
+    reset_selections()
 
 
 # A modal dialog: opening a card never pushes the chart or map the user clicked out of view.

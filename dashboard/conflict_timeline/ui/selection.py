@@ -6,6 +6,21 @@ import streamlit as st
 
 from conflict_timeline.ui import url_state
 
+_GENERATION = "_selection_generation"
+
+
+def chart_key(name: str) -> str:
+    """A selectable chart's widget key; a new one after a card closes clears the old selection,
+    so that clicking the same event again reopens it with one click."""
+    generation = st.session_state.get(_GENERATION, 0)
+    return name if generation == 0 else f"{name}-{generation}"
+
+
+def reset_selections() -> None:
+    st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
+    for key in [k for k in st.session_state if str(k).startswith("_last_pick_")]:
+        del st.session_state[key]
+
 
 def pick(source: str, event_id: str | None) -> None:
     """Select an event once per new click: a chart keeps reporting its last selection on every rerun."""
