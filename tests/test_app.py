@@ -218,3 +218,14 @@ def test_missing_data_directory_is_a_clear_message(use_data, tmp_path):
     at = run_app()
     assert not at.exception
     assert "could not be opened" in at.error[0].value
+
+
+def test_lane_and_view_come_from_the_link(use_data, mini_dir):
+    use_data(mini_dir)
+    at = run_app(params={"lane": "type"})
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "Armed clash" in spec["layout"]["yaxis"]["ticktext"]
+    assert qp(at, "lane") == ["type"]
+    at = run_app("views/map.py", {"view": "density"})
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert any(layer["id"] == "density" for layer in deck["layers"])

@@ -60,3 +60,11 @@ def test_bad_values_are_ignored_with_a_notice(mini, raw, fragment, check):
 def test_labels_are_not_ids(mini):
     state, notices = parse_params({"actor": ["Azerbaijani side · Azerbaijani MoD (ministry)"]}, mini)
     assert state.actors == [] and notices
+
+
+def test_page_choices_round_trip(mini):
+    state, notices = parse_params({"lane": ["type"], "view": ["density"]}, mini)
+    assert notices == [] and (state.lane, state.view) == ("type", "density")
+    assert to_params(state, mini)["lane"] == ["type"]
+    state, notices = parse_params({"lane": ["diagonal"]}, mini)
+    assert state.lane == "side" and "lane=diagonal" in notices[0]

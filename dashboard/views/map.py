@@ -15,8 +15,8 @@ left, right = st.columns([2, 1])
 mode = left.segmented_control(
     "View",
     ["points", "density"],
-    default="points",
     key="map-mode",
+    persist_state="session",  # kept across pages, and in the URL as `view`
     format_func=lambda v: {"points": "Events", "density": "Density (grid)"}[v],
 )
 basemap = right.selectbox(

@@ -14,8 +14,8 @@ st.title("Timeline")
 lane = st.segmented_control(
     "Lanes",
     ["side", "type"],
-    default="side",
     key="lane",
+    persist_state="session",  # kept across pages, and in the URL as `lane`
     format_func=lambda v: {"side": "By actor side", "type": "By event type"}[v],
 )
 if ctx.events.empty:

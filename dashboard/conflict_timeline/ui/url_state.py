@@ -18,7 +18,9 @@ from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.query import FilterSpec
 from conflict_timeline.data.schema import VERIFICATIONS
 
-PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "v")
+PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "lane", "view", "v")
+# Page-level choices that belong to the view too (widget key, allowed values; the first is the default).
+CHOICES = {"lane": ("lane", ("side", "type")), "view": ("map-mode", ("points", "density"))}
 # The date widgets' limits: a link outside them is ignored with a notice (Streamlit would raise).
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
@@ -44,6 +46,8 @@ class ViewState:
     types: list[str] = field(default_factory=list)
     verification: list[str] = field(default_factory=list)
     event: str | None = None
+    lane: str = "side"
+    view: str = "points"
 
     def spec(self) -> FilterSpec:
         return FilterSpec(
@@ -126,6 +130,14 @@ def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewS
         else:
             notices.append(f"Ignored `event={event[-1]}`: no such event in this dataset.")
 
+    for name, (_, allowed) in CHOICES.items():
+        given = values(name)
+        if given and given[-1].strip():
+            if given[-1].strip() in allowed:
+                setattr(state, name, given[-1].strip())
+            else:
+                notices.append(f"Ignored `{name}={given[-1]}`: expected {' or '.join(allowed)}.")
+
     version = values("v")
     if version and version[-1] and version[-1] != data.version:
         notices.append(
@@ -153,6 +165,9 @@ def to_params(state: ViewState, data: Dataset) -> dict[str, list[str]]:
             params[name] = list(values)
     if state.event:
         params["event"] = [state.event]
+    for name, (_, allowed) in CHOICES.items():
+        if getattr(state, name) != allowed[0]:
+            params[name] = [getattr(state, name)]
     if params:
         params["v"] = [data.version]
     return params
@@ -174,6 +189,8 @@ def put_state(state: ViewState) -> None:
     st.session_state[KEYS["type"]] = list(state.types)
     st.session_state[KEYS["verification"]] = list(state.verification)
     st.session_state[EVENT_KEY] = state.event
+    for name, (key, _) in CHOICES.items():
+        st.session_state[key] = getattr(state, name)
 
 
 def restore(data: Dataset) -> list[str]:
@@ -213,7 +230,14 @@ def current(data: Dataset) -> ViewState:
         list(ss.get(KEYS["type"]) or []),
         list(ss.get(KEYS["verification"]) or []),
         ss.get(EVENT_KEY),
+        *(_choice(name) for name in CHOICES),
     )
+
+
+def _choice(name: str) -> str:
+    key, allowed = CHOICES[name]
+    value = st.session_state.get(key)
+    return value if value in allowed else allowed[0]
 
 
 def write(state: ViewState, data: Dataset) -> None:
