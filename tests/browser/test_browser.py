@@ -76,8 +76,12 @@ def test_deep_link_restores_filters_and_count(page, shipped_server):
     assert count_text(page) == (expected, len(data.events))
     actors = page.locator(".st-key-f_actor")
     actors.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    assert 'aria-label="Azerbaijani side · Azerbaijani MoD (ministry)"' in actors.inner_html()
+    # the chip carries the actor's label (ids stay in the URL); wait for it to be drawn
+    page.wait_for_function(
+        "() => document.querySelector('.st-key-f_actor').innerHTML"
+        ".includes('aria-label=\"Azerbaijani side · Azerbaijani MoD (ministry)\"')",
+        timeout=15_000,
+    )
     params = query(page)
     assert params["actor"] == ["az-mod"] and params["from"] == ["2020-09-27"]
     assert params["v"] == [data.version]
