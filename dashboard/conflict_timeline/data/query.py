@@ -25,12 +25,6 @@ class FilterSpec:
     verification: tuple[str, ...] = ()
     text: str = ""
 
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.date_from or self.date_to or self.actors or self.types or self.verification or self.text.strip()
-        )
-
 
 def descendants(actors: pd.DataFrame, actor_ids: tuple[str, ...] | list[str]) -> set[str]:
     """The actors themselves plus every actor below them via parent_id, transitively."""
