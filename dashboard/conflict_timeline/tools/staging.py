@@ -21,7 +21,6 @@ from conflict_timeline.data.load import load_dataset
 from conflict_timeline.data.paths import DATA_FILES, default_data_dir
 
 MERGED = ("events.csv", "sources.csv", "actors.csv", "places.csv")
-KEYS = {"events.csv": "event_id", "actors.csv": "actor_id", "places.csv": "place_id"}
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -33,33 +32,35 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def merge_into(target: Path, staging: Path) -> list[str]:
-    """Append the staging rows to ``target``; identical duplicates of keyed rows are skipped."""
+    """Append the staging rows to ``target``.
+
+    Actors and places already present are skipped (a differing definition is reported, the existing
+    row kept); a repeated source is skipped; events are always appended, so a clashing event id is
+    left for the validator to report.
+    """
     notes = []
     for name in MERGED:
         header, existing = _rows(target / name)
         _, new = _rows(staging / name)
-        key = KEYS.get(name)
+        key = {"actors.csv": "actor_id", "places.csv": "place_id"}.get(name)
         known = {row[key]: row for row in existing} if key else {}
-        seen_pairs = {(r["event_id"], r["url"]) for r in existing} if name == "sources.csv" else set()
+        seen_sources = {(r["event_id"], r["url"]) for r in existing} if name == "sources.csv" else set()
         added = []
         for row in new:
             row = {column: (row.get(column) or "").strip() for column in header}
             if key and row[key] in known:
-                if known[row[key]] != row and name != "events.csv":
+                if known[row[key]] != row:
                     notes.append(f"{name}: {row[key]} already exists with different values; kept the existing row")
-                    continue
-                if name != "events.csv":
-                    continue
+                continue
             if name == "sources.csv":
-                if (row["event_id"], row["url"]) in seen_pairs:
+                if (row["event_id"], row["url"]) in seen_sources:
                     continue
-                seen_pairs.add((row["event_id"], row["url"]))
+                seen_sources.add((row["event_id"], row["url"]))
             if key:
                 known[row[key]] = row
             added.append(row)
         with (target / name).open("a", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-            writer.writerows(added)
+            csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerows(added)
         notes.append(f"{name}: +{len(added)} rows")
     return notes
 
