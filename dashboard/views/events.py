@@ -45,10 +45,10 @@ if events.empty:
         icon=":material/search_off:",
     )
 else:
-    left, right = st.columns([2, 1])
-    sort = left.selectbox("Sort by", list(SORTS), key="events-sort")
+    sort = st.selectbox("Sort by", list(SORTS), key="events-sort")
+    table_slot = st.container()  # the table goes above the pager, clear of the table's toolbar
     pages = max(1, math.ceil(len(events) / PAGE_SIZE))
-    page = right.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="events-page")
+    page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="events-page")
     by, ascending = SORTS[sort]
     ordered = events.sort_values(by, ascending=ascending, na_position="last", kind="stable")
     shown = ordered.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -66,7 +66,7 @@ else:
             "more sources": shown["sources"].map(lambda s: max(len(s) - 1, 0)),
         }
     )
-    picked = st.dataframe(
+    picked = table_slot.dataframe(
         table,
         key=chart_key("events-table"),
         hide_index=True,

@@ -56,6 +56,8 @@ with map_col:
             "Click a point to open its card. Faint circles mark events located only to a district, region or "
             "country, not a precise spot."
         ]
+    if basemap != "offline":
+        notes.append("Tiles come from Carto; without internet only the borders show.")
     st.caption(" ".join(notes) + " Borders: Natural Earth, internationally recognised boundaries.")
 with side_col:
     present = sorted(set(inside["event_type"].astype(str)))
