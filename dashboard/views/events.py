@@ -58,7 +58,7 @@ else:
             "date": date_labels(shown),  # as precise as the record: "1988", "Nov 2007", "11 Oct 2020"
             "title": shown["title"],
             "verification": shown["verification"].astype(str),
-            "fatalities": shown["fatalities"],
+            "fatalities": shown["fatalities"].astype("string").fillna("—"),  # "—": unknown, never zero
             "type": shown["type_label"],
             "place": shown["place_label"],
             "actors": shown["actor_names"].map(", ".join),
@@ -76,10 +76,10 @@ else:
         height=min(38 + 35 * len(table), 720),
         column_config={
             "event_id": None,
-            "date": st.column_config.TextColumn(width="small"),
+            "date": st.column_config.TextColumn(width=125),
             "title": st.column_config.TextColumn(width="medium"),
             "verification": st.column_config.TextColumn(width="small"),
-            "fatalities": st.column_config.NumberColumn(width="small", help="Empty means unknown, never zero"),
+            "fatalities": st.column_config.TextColumn(width="small", help="— means unknown, never zero"),
             "source": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+)"),
         },
     )
