@@ -33,20 +33,6 @@ PAGES = [
 ]
 
 
-def view_summary(data, view, shown: int) -> str:
-    """One line that says what is shown, for phones where the sidebar is folded away."""
-    parts = [f"{shown} of {len(data.events)} events", f"{view.date_from:%d %b %Y} – {view.date_to:%d %b %Y}"]
-    if view.actors:
-        parts.append("actors: " + ", ".join(md(data.actors.at[a, "short_name"]) for a in view.actors))
-    if view.types:
-        parts.append("types: " + ", ".join(md(data.event_types.at[t, "label"]) for t in view.types))
-    if view.verification:
-        parts.append(", ".join(view.verification))
-    if view.text:
-        parts.append(f"search “{md(view.text)}”")
-    return " · ".join(parts)
-
-
 def _dismiss_notices() -> None:
     st.session_state["url_notices"] = []
 
@@ -79,7 +65,6 @@ def main() -> None:
             "See *About the data* for the list.",
             icon=":material/rule:",
         )
-    st.caption(view_summary(data, view, len(events)), help="The sidebar holds every filter; the URL keeps them.")
     if view.event:
         card.render(data, view.event)
     page.run()

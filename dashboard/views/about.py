@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from conflict_timeline.data.paths import REPO_ROOT
-from conflict_timeline.ui.context import get_context
+from conflict_timeline.ui.context import page_header
 
-ctx = get_context()
+ctx = page_header("About the data")
 data = ctx.data
 events = data.events
-st.title("About the data")
 st.markdown(
     f"**Dataset version `{data.version}`** — a content hash of the data files. It is stored in every "
     "shared link (`v=`) and in every export, so a view or a file can be tied to the data it came from."

@@ -13,14 +13,13 @@ from conflict_timeline.data.query import (
 )
 from conflict_timeline.data.schema import SIDE_LABELS, SIDES
 from conflict_timeline.figures.palette import SIDE_COLORS
-from conflict_timeline.ui.context import get_context
+from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.safe import md
 from conflict_timeline.ui.sidebar import actor_label, sorted_actor_ids
 from conflict_timeline.ui.url_state import KEYS
 
-ctx = get_context()
+ctx = page_header("Actors")
 data = ctx.data
-st.title("Actors")
 if ctx.events.empty:
     st.info(
         "No events match these filters, so every count below is zero. Widen or reset the filters in the sidebar.",

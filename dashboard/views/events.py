@@ -7,7 +7,7 @@ import streamlit as st
 
 from conflict_timeline.data.export import export
 from conflict_timeline.figures.timeline import date_labels
-from conflict_timeline.ui.context import get_context
+from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.safe import safe_url
 from conflict_timeline.ui.selection import chart_key, pick
 
@@ -19,9 +19,8 @@ SORTS = {
     "Title (A–Z)": (["title"], [True]),
 }
 
-ctx = get_context()
+ctx = page_header("Events")
 events = ctx.events
-st.title("Events")
 
 downloads = st.columns(3)
 for column, fmt, label, mime in zip(

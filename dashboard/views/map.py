@@ -6,11 +6,10 @@ import streamlit as st
 from conflict_timeline.figures.deck import POINT_LIMIT, build_deck, in_region
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
-from conflict_timeline.ui.context import get_context
+from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.selection import chart_key, deck_event_id, pick
 
-ctx = get_context()
-st.title("Map")
+ctx = page_header("Map")
 left, right = st.columns([2, 1])
 mode = left.segmented_control(
     "View",

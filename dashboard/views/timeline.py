@@ -6,11 +6,10 @@ from conflict_timeline.data.query import BIN_LABELS
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.palette import VERIFICATION_COLORS
 from conflict_timeline.figures.timeline import POINT_LIMIT, build_timeline
-from conflict_timeline.ui.context import get_context
+from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.selection import chart_key, pick, plotly_event_id
 
-ctx = get_context()
-st.title("Timeline")
+ctx = page_header("Timeline")
 lane = st.segmented_control(
     "Lanes",
     ["side", "type"],

@@ -9,6 +9,7 @@ import streamlit as st
 
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.query import FilterSpec, choose_bin
+from conflict_timeline.ui.safe import md
 from conflict_timeline.ui.url_state import ViewState
 
 _KEY = "_page_context"
@@ -40,3 +41,25 @@ def set_context(ctx: PageContext) -> None:
 
 def get_context() -> PageContext:
     return st.session_state[_KEY]
+
+
+def page_header(title: str) -> PageContext:
+    """The page title, then one line saying what is shown (phones fold the sidebar away)."""
+    ctx = get_context()
+    st.title(title)
+    st.caption(view_summary(ctx), help="The sidebar holds every filter; the URL keeps them.")
+    return ctx
+
+
+def view_summary(ctx: PageContext) -> str:
+    data, view = ctx.data, ctx.view
+    parts = [f"{len(ctx.events)} of {len(data.events)} events", f"{view.date_from:%d %b %Y} – {view.date_to:%d %b %Y}"]
+    if view.actors:
+        parts.append("actors: " + ", ".join(md(data.actors.at[a, "short_name"]) for a in view.actors))
+    if view.types:
+        parts.append("types: " + ", ".join(md(data.event_types.at[t, "label"]) for t in view.types))
+    if view.verification:
+        parts.append(", ".join(view.verification))
+    if view.text:
+        parts.append(f"search “{md(view.text)}”")
+    return " · ".join(parts)
