@@ -1,5 +1,7 @@
 """Actors page: who acts, when, where, with whom, and what they claim."""
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -112,13 +114,24 @@ if focus:
 
 st.divider()
 st.subheader("All actors by side")
-st.caption("Event counts under the current filters. Pick an actor above to inspect it.")
+st.caption(
+    "Event counts under the current filters (the actor itself, without its sub-actors). Select a row to inspect it."
+)
 overview = counts_by_actor(data, ctx.events)
 everyone = data.actors[["actor_id", "short_name", "name", "kind", "side"]].merge(
     overview[["actor_id", "events", "first", "last"]], on="actor_id", how="left"
 )
 everyone["events"] = everyone["events"].fillna(0).astype(int)
 everyone["kind"] = everyone["kind"].str.replace("_", " ")
+
+
+def _inspect(key: str, actor_ids: list[str]) -> None:
+    """A row picked in an overview table becomes the actor to inspect."""
+    rows = st.session_state[key].selection.rows
+    if rows:
+        st.session_state["actor-focus"] = actor_ids[rows[0]]
+
+
 tabs = st.tabs([SIDE_LABELS[s] for s in SIDES])
 for tab, side in zip(tabs, SIDES):
     rows = everyone[everyone["side"].astype(str) == side].sort_values("events", ascending=False)
@@ -130,6 +143,8 @@ for tab, side in zip(tabs, SIDES):
             hide_index=True,
             key=f"actors-{side}",
             width="stretch",
+            on_select=partial(_inspect, f"actors-{side}", list(rows["actor_id"])),
+            selection_mode="single-row",
             column_config={
                 "first": st.column_config.DateColumn(format="YYYY-MM-DD"),
                 "last": st.column_config.DateColumn(format="YYYY-MM-DD"),

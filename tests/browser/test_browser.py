@@ -253,3 +253,17 @@ def test_reopening_the_same_event_takes_one_click(page, shipped_server):
         page.wait_for_function("() => !location.search.includes('event=')", timeout=20_000)
         wait_for_app(page)
         assert page.locator(".st-key-event-card").count() == 0, attempt
+
+
+def test_selecting_an_actor_row_inspects_it(page, shipped_server):
+    page.goto(f"{shipped_server.url}/actors")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Azerbaijani side").click()
+    table = page.locator(".st-key-actors-azerbaijani [data-testid='stDataFrame']")
+    table.wait_for(timeout=20_000)
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 54)  # the first row's selection box
+    # the inspector opens for the first (busiest) Azerbaijani-side actor
+    page.get_by_role("button", name=re.compile("the actor filter")).wait_for(timeout=20_000)
+    assert "Azerbaijani side ·" in page.locator(".st-key-actor-focus").inner_html()
