@@ -17,9 +17,10 @@ if str(_HERE) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from conflict_timeline.data.paths import DataDirError  # noqa: E402
+from conflict_timeline.data.query import apply_filters  # noqa: E402
 from conflict_timeline.ui import card, sidebar, url_state  # noqa: E402
 from conflict_timeline.ui.context import PageContext, set_context  # noqa: E402
-from conflict_timeline.ui.data_access import filtered, get_dataset  # noqa: E402
+from conflict_timeline.ui.data_access import get_dataset  # noqa: E402
 from conflict_timeline.ui.safe import md  # noqa: E402
 
 st.set_page_config(page_title="conflict-timeline", page_icon=":material/timeline:", layout="wide")
@@ -49,7 +50,7 @@ def main() -> None:
     st.sidebar.markdown("**conflict-timeline** · Armenia–Azerbaijan, 1988–2025")
     count_slot = st.sidebar.container(key="event-count")
     view = sidebar.draw(data, count_slot)
-    events = filtered(data, view.spec())
+    events = apply_filters(data, view.spec())
     sidebar.draw_count(count_slot, len(events), len(data.events))
     set_context(PageContext(data=data, view=view, spec=view.spec(), events=events))
 

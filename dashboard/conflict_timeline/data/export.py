@@ -30,22 +30,8 @@ EXPORT_COLUMNS = (
     "dataset_version",
 )
 EXTRA_COLUMNS = ("actor_roles", "place_id", "place_names", "acled_event_type", "source_publishers")
-TEXT_COLUMNS = (
-    "event_id",
-    "title",
-    "summary",
-    "event_type",
-    "actor_ids",
-    "actors",
-    "place",
-    "claimed_by",
-    "sources",
-    "actor_roles",
-    "place_id",
-    "place_names",
-    "acled_event_type",
-    "source_publishers",
-)
+# Everything but these numbers is text and gets formula-neutralised (a negative longitude stays a number).
+NUMERIC_COLUMNS = ("latitude", "longitude", "fatalities", "fatalities_low", "fatalities_high")
 FORMATS = ("csv", "json", "geojson")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -110,7 +96,7 @@ def to_csv(events: pd.DataFrame, version: str) -> str:
                 value = "; ".join(str(v) for v in value)
             if value is None:
                 value = ""
-            if column in TEXT_COLUMNS:
+            if column not in NUMERIC_COLUMNS:
                 value = neutralise_formula(str(value))
             row[column] = value
         rows.append(row)

@@ -7,7 +7,6 @@ import streamlit as st
 from conflict_timeline.data.cache import load_dataset_cached
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.paths import check_data_dir, dataset_version, resolve_data_dir
-from conflict_timeline.data.query import FilterSpec, apply_filters
 
 
 # cache_resource, not cache_data: the Dataset is shared read-only by every session, and
@@ -22,13 +21,3 @@ def get_dataset() -> Dataset:
     path = resolve_data_dir()
     check_data_dir(path)
     return _load(str(path), dataset_version(path))
-
-
-def filtered(data: Dataset, spec: FilterSpec):
-    """Filtered events; memoised per session run so every part of a page shares one query."""
-    key = ("_filtered", data.version, spec)
-    memo = st.session_state.setdefault("_filter_memo", {})
-    if key not in memo:
-        memo.clear()
-        memo[key] = apply_filters(data, spec)
-    return memo[key]
