@@ -1,8 +1,9 @@
 """Curation staging: check a helper's folder against the core tables, and merge it in.
 
 A staging folder holds events.csv and sources.csv, plus actors.csv and places.csv with
-only the rows that the core tables lack. ``check`` merges them into a temporary copy of
-data/ and runs the validator; ``merge`` appends them to data/ for real.
+only the rows that the core tables lack, control.csv (control-of-territory rows) and
+edits.csv (``event_id,field,value,reason``: corrections to existing events). ``check`` merges
+them into a temporary copy of data/ and runs the validator; ``merge`` applies them to data/.
 
     python -m conflict_timeline.tools.staging check data/staging/p4-war-a
     python -m conflict_timeline.tools.staging merge data/staging/p4-war-a [...]
@@ -17,10 +18,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from conflict_timeline.data import control
 from conflict_timeline.data.load import load_dataset
 from conflict_timeline.data.paths import DATA_FILES, default_data_dir
+from conflict_timeline.data.schema import COLUMNS
 
-MERGED = ("events.csv", "sources.csv", "actors.csv", "places.csv")
+MERGED = ("events.csv", "sources.csv", "actors.csv", "places.csv", "control.csv")
+EDITABLE = tuple(c for c in COLUMNS["events.csv"] if c != "event_id")
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -42,12 +46,27 @@ def merge_into(target: Path, staging: Path) -> list[str]:
     for name in MERGED:
         header, existing = _rows(target / name)
         _, new = _rows(staging / name)
+        if name == "control.csv" and not header:
+            if not new:
+                continue
+            header = list(control.COLUMNS)
+            (target / name).write_text(",".join(header) + "\n", encoding="utf-8")
         key = {"actors.csv": "actor_id", "places.csv": "place_id"}.get(name)
         known = {row[key]: row for row in existing} if key else {}
         seen_sources = {(r["event_id"], r["url"]) for r in existing} if name == "sources.csv" else set()
+        initials = {r["place_id"] for r in existing if r.get("how") == "initial"} if name == "control.csv" else set()
+        seen_rows = {tuple(r.get(c, "") for c in header) for r in existing} if name == "control.csv" else set()
         added = []
         for row in new:
             row = {column: (row.get(column) or "").strip() for column in header}
+            if name == "control.csv":
+                if tuple(row.values()) in seen_rows:
+                    continue
+                if row["how"] == "initial" and row["place_id"] in initials:
+                    notes.append(f"control.csv: {row['place_id']} already has an initial row; kept the existing one")
+                    continue
+                initials.update([row["place_id"]] if row["how"] == "initial" else [])
+                seen_rows.add(tuple(row.values()))
             if key and row[key] in known:
                 if known[row[key]] != row:
                     notes.append(f"{name}: {row[key]} already exists with different values; kept the existing row")
@@ -62,19 +81,53 @@ def merge_into(target: Path, staging: Path) -> list[str]:
         with (target / name).open("a", encoding="utf-8", newline="") as handle:
             csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerows(added)
         notes.append(f"{name}: +{len(added)} rows")
+    notes.extend(apply_edits(target, staging))
+    return notes
+
+
+def apply_edits(target: Path, staging: Path) -> list[str]:
+    """Apply ``edits.csv`` (event_id, field, value, reason) to the events of ``target``."""
+    _, edits = _rows(staging / "edits.csv")
+    if not edits:
+        return []
+    header, events = _rows(target / "events.csv")
+    by_id = {row["event_id"]: row for row in events}
+    notes, applied = [], 0
+    for edit in edits:
+        event_id, field_name = (edit.get("event_id") or "").strip(), (edit.get("field") or "").strip()
+        if event_id not in by_id:
+            notes.append(f"edits.csv: {event_id!r} is not an event; edit skipped")
+        elif field_name not in EDITABLE:
+            notes.append(f"edits.csv: {field_name!r} cannot be edited (one of: {', '.join(EDITABLE)}); edit skipped")
+        else:
+            by_id[event_id][field_name] = (edit.get("value") or "").strip()
+            applied += 1
+    with (target / "events.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(events)
+    notes.append(f"edits.csv: {applied} edits applied")
     return notes
 
 
 def check(staging: Path, core: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name in DATA_FILES:
-            shutil.copy(core / name, work / name)
+        for name in (*DATA_FILES, control.FILE):
+            if (core / name).is_file():
+                shutil.copy(core / name, work / name)
         for note in merge_into(work, staging):
             print(note)
         data = load_dataset(work)
+        spans = dict(zip(data.events["event_id"], zip(data.events["span_start"], data.events["span_end"])))
+        checked = control.read_control(work, set(data.places.index), spans, set(data.actors.index))
     staged = {row["event_id"] for row in _rows(staging / "events.csv")[1]}
-    mine = data.problems
+    mine = data.problems + checked.problems
+    changes = control.changes(checked.rows)
+    print(
+        f"control: {checked.rows['place_id'].nunique()} tracked places, {len(changes)} changes accepted "
+        f"(in the merged copy)"
+    )
     for problem in mine:
         print(problem)
     accepted = int(data.events["event_id"].isin(staged).sum())

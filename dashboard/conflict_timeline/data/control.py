@@ -1,0 +1,162 @@
+"""Control of territory: who held a tracked place on a given day (``control.csv``, optional).
+
+One row per change of control of one place; the holder on a day is the latest row dated on or
+before it. ``initial`` rows give the starting state and do not count as changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from conflict_timeline.data.schema import DATE_PRECISIONS, VERIFICATIONS
+from conflict_timeline.data.validate import Problem, split_ids
+
+FILE = "control.csv"
+COLUMNS = ("place_id", "date", "date_precision", "side", "how", "event_id", "verification", "claimed_by", "note")
+CONTROL_SIDES = ("armenian", "azerbaijani")
+HOW = ("initial", "captured", "handed_over", "withdrawn", "surrendered")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass
+class Control:
+    """The accepted control rows (typed, sorted by place and date) and the problems found."""
+
+    rows: pd.DataFrame
+    problems: list[Problem]
+    rows_in: int
+
+    @property
+    def present(self) -> bool:
+        return self.rows_in > 0 or not self.rows.empty
+
+
+EMPTY = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS}).assign(date=pd.Series(dtype="datetime64[ns]"))
+
+
+def read_control(
+    path: Path,
+    places: set[str],
+    event_spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]],
+    actors: set[str],
+) -> Control:
+    """Read and check ``control.csv`` in ``path``; a missing file is an empty, valid table."""
+    target = path / FILE
+    if not target.is_file():
+        return Control(EMPTY.copy(), [], 0)
+    problems: list[Problem] = []
+    good: list[dict[str, str]] = []
+    lines: list[int] = []
+    try:
+        with target.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [h.strip() for h in next(reader, [])]
+            missing = [c for c in COLUMNS if c not in header]
+            for column in missing:
+                problems.append(Problem(FILE, 1, column, "column is missing from the header"))
+            start = reader.line_num + 1
+            records = []
+            for record in reader:
+                if not record or (len(record) == 1 and not record[0].strip()):
+                    start = reader.line_num + 1
+                    continue
+                if len(record) != len(header):
+                    problems.append(Problem(FILE, start, None, f"has {len(record)} fields, the header has {len(header)}"))
+                elif not missing:
+                    records.append((start, dict(zip(header, (v.strip() for v in record)))))
+                start = reader.line_num + 1
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return Control(EMPTY.copy(), [Problem(FILE, None, None, f"cannot be read: {exc}")], 1)
+    rows_in = len(records) + sum(1 for p in problems if p.line and p.line > 1)
+
+    def bad(line: int, field_name: str, reason: str, value: str = "") -> None:
+        problems.append(Problem(FILE, line, field_name, reason, value))
+
+    initial_seen: dict[str, int] = {}
+    for line, row in records:
+        before = len(problems)
+        place, date, how, event = row["place_id"], row["date"], row["how"], row["event_id"]
+        if place not in places:
+            bad(line, "place_id", "names an unknown place", place)
+        parsed = pd.to_datetime(date, format="%Y-%m-%d", errors="coerce") if _DATE.match(date) else pd.NaT
+        if pd.isna(parsed):
+            bad(line, "date", "must be a real date written YYYY-MM-DD", date)
+        if row["date_precision"] not in DATE_PRECISIONS:
+            bad(line, "date_precision", f"must be one of: {', '.join(DATE_PRECISIONS)}", row["date_precision"])
+        if row["side"] not in CONTROL_SIDES:
+            bad(line, "side", f"must be one of: {', '.join(CONTROL_SIDES)}", row["side"])
+        if how not in HOW:
+            bad(line, "how", f"must be one of: {', '.join(HOW)}", how)
+        if row["verification"] not in VERIFICATIONS:
+            bad(line, "verification", f"must be one of: {', '.join(VERIFICATIONS)}", row["verification"])
+        claimants = split_ids(row["claimed_by"])
+        for actor in claimants:
+            if actor not in actors:
+                bad(line, "claimed_by", "names an unknown actor", actor)
+        if row["verification"] == "claimed" and not claimants:
+            bad(line, "claimed_by", "is empty, but verification is 'claimed': say who claims it")
+        if how == "initial":
+            if place in initial_seen:
+                bad(line, "how", f"a second initial row for this place (the first is on line {initial_seen[place]})")
+            else:
+                initial_seen[place] = line
+            if not event and not _URL.search(row["note"]):
+                bad(line, "note", "an initial row without event_id must name its source (an http(s) URL) in note")
+        elif not event:
+            bad(line, "event_id", "is required on every row except initial ones")
+        if event:
+            span = event_spans.get(event)
+            if span is None:
+                bad(line, "event_id", "names an event that does not exist (or was set aside)", event)
+            elif not pd.isna(parsed) and not (span[0] <= parsed <= span[1]):
+                bad(line, "date", f"lies outside its event's span ({span[0]:%Y-%m-%d} to {span[1]:%Y-%m-%d})", date)
+        if len(problems) == before:
+            good.append({**row, "date": parsed, "_line": line})
+            lines.append(line)
+
+    frame = pd.DataFrame(good, columns=[*COLUMNS, "_line"]) if good else EMPTY.assign(_line=pd.Series(dtype=int))
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame = frame.sort_values(["place_id", "date", "_line"], kind="stable").reset_index(drop=True)
+    # A change to the side that already holds the place (unless noted as a re-announcement).
+    keep = []
+    for _, group in frame.groupby("place_id", sort=False):
+        holder = None
+        for index, row in group.iterrows():
+            if row["how"] != "initial" and row["side"] == holder and "re-announcement" not in row["note"].lower():
+                bad(row["_line"], "side", f"the place is already held by the {holder} side on this date", row["side"])
+                continue
+            holder = row["side"]
+            keep.append(index)
+    frame = frame.loc[keep].reset_index(drop=True)
+    missing_initial = sorted(set(frame["place_id"]) - set(frame.loc[frame["how"] == "initial", "place_id"]))
+    for place in missing_initial:
+        first = frame.loc[frame["place_id"] == place, "_line"].min()
+        bad(int(first), "place_id", "has changes but no initial row", place)
+    problems.sort(key=lambda p: (p.line or 0))
+    return Control(frame.drop(columns="_line"), problems, rows_in)
+
+
+def state_at(rows: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """Per tracked place, the row in force on ``when`` (the latest dated on or before it).
+
+    Places whose record begins after ``when`` are left out: nothing is said about them yet.
+    """
+    if rows.empty:
+        return rows.iloc[0:0]
+    upto = rows[rows["date"] <= pd.Timestamp(when)]
+    return upto.sort_values(["place_id", "date"], kind="stable").groupby("place_id", sort=True).tail(1)
+
+
+def changes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every change of control (initial rows excluded) with the side it passed from."""
+    if rows.empty:
+        return rows.assign(previous=pd.Series(dtype=object))
+    ordered = rows.sort_values(["place_id", "date"], kind="stable")
+    ordered = ordered.assign(previous=ordered.groupby("place_id")["side"].shift(1))
+    return ordered[ordered["how"] != "initial"]
