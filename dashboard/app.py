@@ -17,13 +17,13 @@ if str(_HERE) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from conflict_timeline.data.paths import DataDirError  # noqa: E402
-from conflict_timeline.data.query import apply_filters  # noqa: E402
 from conflict_timeline.ui import card, sidebar, url_state  # noqa: E402
 from conflict_timeline.ui.context import PageContext, set_context  # noqa: E402
-from conflict_timeline.ui.data_access import get_dataset  # noqa: E402
+from conflict_timeline.ui.data_access import get_dataset, q  # noqa: E402
 from conflict_timeline.ui.safe import md  # noqa: E402
 
-st.set_page_config(page_title="conflict-timeline", page_icon=":material/timeline:", layout="wide")
+# An emoji favicon is drawn in the browser (a :material/…: one would be fetched from Google's font host).
+st.set_page_config(page_title="conflict-timeline", page_icon="📅", layout="wide")
 
 PAGES = [
     st.Page(str(_HERE / "views" / "timeline.py"), title="Timeline", icon=":material/timeline:", default=True),
@@ -50,19 +50,20 @@ def main() -> None:
     st.sidebar.markdown("**conflict-timeline** · Armenia–Azerbaijan, 1988–2025")
     count_slot = st.sidebar.container(key="event-count")
     view = sidebar.draw(data, count_slot)
-    events = apply_filters(data, view.spec())
-    sidebar.draw_count(count_slot, len(events), len(data.events))
-    set_context(PageContext(data=data, view=view, spec=view.spec(), events=events))
+    spec = view.spec()
+    matching = q(data, "count", spec)
+    sidebar.draw_count(count_slot, matching, data.n_events)
+    set_context(PageContext(data=data, view=view, spec=spec, count=matching))
 
     if notices:
         with st.container(key="url-notices"):
             for notice in notices:
                 st.warning(notice, icon=":material/link_off:")
             st.button("Dismiss", key="dismiss-notices", on_click=_dismiss_notices)
-    if data.problems:
+    if data.n_problems:
         rejected = sum(c.rejected for c in data.counts.values())
         st.warning(
-            f"The data has {len(data.problems)} problem(s); {rejected} row(s) were set aside. "
+            f"The data has {data.n_problems:,} problem(s); {rejected:,} row(s) were set aside. "
             "See *About the data* for the list.",
             icon=":material/rule:",
         )

@@ -5,47 +5,39 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from conflict_timeline.data.load import problems_page
 from conflict_timeline.data.paths import REPO_ROOT
 from conflict_timeline.ui.context import page_header
 
 ctx = page_header("About the data")
 data = ctx.data
-events = data.events
 st.markdown(
     f"**Dataset version `{data.version}`** — a content hash of the data files. It is stored in every "
     "shared link (`v=`) and in every export, so a view or a file can be tied to the data it came from."
 )
 a, b, c, d = st.columns(4)
-a.metric("Events", len(events))
-b.metric("Sources", len(data.sources))
-c.metric("Actors", len(data.actors))
-d.metric("Places", len(data.places))
+a.metric("Events", f"{data.n_events:,}")
+b.metric("Sources", f"{ctx.q('n_sources'):,}")
+c.metric("Actors", f"{len(data.actors):,}")
+d.metric("Places", f"{len(data.places):,}")
 
 st.subheader("Coverage by period")
-rows = []
-for era in data.eras.itertuples(index=False):
-    mask = (events["span_end"] >= era.date_start) & (events["span_start"] <= era.date_end)
-    row = {
-        "period": era.name,
-        "from": era.date_start,
-        "to": era.date_end,
-        "events": int(mask.sum()),
-        "minimum": era.min_events,
+coverage = ctx.q("era_coverage")
+table = pd.DataFrame(
+    {
+        "period": coverage["era"],
+        "from": coverage["from"],
+        "to": coverage["to"],
+        "events": coverage["events"],
+        "minimum": coverage["minimum"].astype("string").fillna("—"),
+        "days covered": [
+            "—" if pd.isna(covered) else f"{int(covered)} of {days}"
+            for covered, days in zip(coverage["days_covered"], coverage["days"])
+        ],
     }
-    if era.daily_coverage:
-        days = pd.date_range(era.date_start, era.date_end, freq="D")
-        covered = {
-            d
-            for s, e in zip(events.loc[mask, "span_start"], events.loc[mask, "span_end"])
-            for d in pd.date_range(s, e, freq="D")
-        }
-        row["days covered"] = f"{sum(d in covered for d in days)} of {len(days)}"
-    rows.append(row)
-coverage = pd.DataFrame(rows)
-coverage["minimum"] = coverage["minimum"].astype("string").fillna("—")
-coverage["days covered"] = coverage.get("days covered", pd.Series(index=coverage.index, dtype="string")).fillna("—")
+)
 st.dataframe(
-    coverage,
+    table,
     hide_index=True,
     key="coverage",
     width="stretch",
@@ -60,12 +52,23 @@ counts = pd.DataFrame(
     [
         {"file": name, "rows": c.rows_in, "accepted": c.accepted, "rejected": c.rejected}
         for name, c in data.counts.items()
-    ]
+    ],
+    columns=["file", "rows", "accepted", "rejected"],
 )
 st.dataframe(counts, hide_index=True, key="validation", width="stretch")
-if data.problems:
-    st.warning(f"{len(data.problems)} problem(s) found; the rows concerned were set aside:")
-    st.code("\n".join(str(p) for p in data.problems[:200]), language=None)
+PROBLEMS_PER_PAGE = 200
+if data.n_problems:
+    pages = -(-data.n_problems // PROBLEMS_PER_PAGE)
+    st.warning(f"{data.n_problems:,} problem(s) found; the rows concerned were set aside.")
+    page = st.number_input(
+        f"Problems, page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key="problems-page"
+    )
+    shown = problems_page(data, (page - 1) * PROBLEMS_PER_PAGE, PROBLEMS_PER_PAGE)
+    st.caption(
+        f"Problems {(page - 1) * PROBLEMS_PER_PAGE + 1:,}–{(page - 1) * PROBLEMS_PER_PAGE + len(shown):,} "
+        f"of {data.n_problems:,}, as file:line: field: reason."
+    )
+    st.code("\n".join(str(p) for p in shown), language=None)
 else:
     st.success("Every row passed validation.")
 

@@ -5,14 +5,7 @@ from functools import partial
 import plotly.express as px
 import streamlit as st
 
-from conflict_timeline.data.query import (
-    BIN_LABELS,
-    apply_filters,
-    counterparts,
-    counts_by_actor,
-    counts_over_time,
-    descendants,
-)
+from conflict_timeline.data.query import BIN_LABELS, descendants
 from conflict_timeline.data.schema import SIDE_LABELS, SIDES
 from conflict_timeline.figures.palette import SIDE_COLORS
 from conflict_timeline.ui.context import page_header
@@ -22,7 +15,7 @@ from conflict_timeline.ui.url_state import KEYS
 
 ctx = page_header("Actors")
 data = ctx.data
-if ctx.events.empty:
+if ctx.count == 0:
     st.info(
         "No events match these filters, so every count below is zero. Widen or reset the filters in the sidebar.",
         icon=":material/search_off:",
@@ -49,8 +42,8 @@ focus = st.selectbox(
 
 if focus:
     actor = data.actors.loc[focus]
-    family = descendants(data.actors, [focus])
-    mine = ctx.events[ctx.events["actor_ids"].map(lambda ids: bool(family.intersection(ids)))]
+    family = frozenset(descendants(data.actors, [focus]))
+    mine = ctx.q("actor_summary", ctx.spec, family)
     st.subheader(md(actor["name"]))
     parent = actor["parent_id"]
     st.caption(
@@ -61,14 +54,13 @@ if focus:
     label = "Remove from the actor filter" if focus in in_filter else "Add to the actor filter"
     st.button(label, key="toggle-actor", on_click=_toggle, args=(focus,))
     a, b, c = st.columns(3)
-    a.metric("Events, incl. sub-actors" if len(family) > 1 else "Events", len(mine))
-    a_first = mine["date_start"].min() if len(mine) else None
-    b.metric("First appearance", f"{a_first:%d %b %Y}" if a_first is not None else "—")
-    c.metric("Last appearance", f"{mine['date_start'].max():%d %b %Y}" if len(mine) else "—")
-    if mine.empty:
+    a.metric("Events, incl. sub-actors" if len(family) > 1 else "Events", f"{mine['events']:,}")
+    b.metric("First appearance", f"{mine['first']:%d %b %Y}" if mine["events"] else "—")
+    c.metric("Last appearance", f"{mine['last']:%d %b %Y}" if mine["events"] else "—")
+    if not mine["events"]:
         st.info("This actor has no events under the current filters.", icon=":material/search_off:")
     else:
-        over_time = counts_over_time(mine, ctx.freq)
+        over_time = ctx.q("counts_over_time", ctx.spec, ctx.freq, None, family)
         fig = px.bar(
             over_time,
             x="period",
@@ -81,26 +73,21 @@ if focus:
         )
         st.plotly_chart(fig, key="actor-over-time", width="stretch")
         left, right = st.columns(2)
-        places = mine.groupby("place_label").size().sort_values(ascending=False).head(12).rename("events")
         left.markdown("**Where it acted**")
         left.dataframe(
-            places.reset_index().rename(columns={"place_label": "place"}),
+            ctx.q("place_counts_for", ctx.spec, family),
             hide_index=True,
             key="actor-places",
             width="stretch",
         )
-        partners = counterparts(data, ctx.events, family).head(12)
+        partners = ctx.q("counterparts", ctx.spec, family).head(12)
         partners["actor"] = partners["short_name"]
         partners["side"] = partners["side"].astype(str).map(SIDE_LABELS)
         right.markdown("**Appears most with**")
         right.dataframe(partners[["actor", "side", "events"]], hide_index=True, key="actor-partners", width="stretch")
     # Claims: events this actor announced, even where it is not an actor of the event.
-    spec = ctx.spec.__class__(
-        ctx.spec.date_from, ctx.spec.date_to, (), ctx.spec.types, ctx.spec.verification, ctx.spec.text
-    )
-    pool = apply_filters(data, spec)
-    claims = pool[pool["claimed_by_ids"].map(lambda ids: bool(family.intersection(ids)))]
-    st.markdown(f"**Claims it made** ({len(claims)})")
+    n_claims, claims = ctx.q("claims_by", ctx.spec, family)
+    st.markdown(f"**Claims it made** ({n_claims:,})")
     if claims.empty:
         st.caption("No recorded claims under the current dates, types and search.")
     else:
@@ -111,13 +98,15 @@ if focus:
             width="stretch",
             column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")},
         )
+        if n_claims > len(claims):
+            st.caption(f"The first {len(claims):,} of {n_claims:,} by date; narrow the filters to see the rest.")
 
 st.divider()
 st.subheader("All actors by side")
 st.caption(
     "Event counts under the current filters (the actor itself, without its sub-actors). Select a row to inspect it."
 )
-overview = counts_by_actor(data, ctx.events)
+overview = ctx.q("counts_by_actor", ctx.spec)
 everyone = data.actors[["actor_id", "short_name", "name", "kind", "side"]].merge(
     overview[["actor_id", "events", "first", "last"]], on="actor_id", how="left"
 )

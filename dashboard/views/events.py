@@ -1,26 +1,30 @@
 """Events page: the filtered events as a sortable, paged table, with downloads."""
 
 import math
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from conflict_timeline.data.export import export
+from conflict_timeline.data.export import export, export_command
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.safe import safe_url
 from conflict_timeline.ui.selection import chart_key, pick
 
 PAGE_SIZE = 100
+# In-app downloads are built only when clicked, and only up to this many events (Streamlit keeps
+# a download's bytes in server memory for the session); larger exports go through the CLI.
+DOWNLOAD_CAP = 100_000
 SORTS = {
-    "Date (oldest first)": (["date_start", "event_id"], [True, True]),
-    "Date (newest first)": (["date_start", "event_id"], [False, False]),
-    "Fatalities (most first)": (["fatalities", "date_start"], [False, True]),
-    "Title (A–Z)": (["title"], [True]),
+    "Date (oldest first)": "date",
+    "Date (newest first)": "date_desc",
+    "Fatalities (most first)": "fatalities",
+    "Title (A–Z)": "title",
 }
 
 ctx = page_header("Events")
-events = ctx.events
+data, spec = ctx.data, ctx.spec
 
 downloads = st.columns(3)
 for column, fmt, label, mime in zip(
@@ -30,15 +34,23 @@ for column, fmt, label, mime in zip(
     ("text/csv", "application/json", "application/geo+json"),
 ):
     column.download_button(
-        f"Download {label} ({len(events)})",
-        data=export(events, ctx.data.version, fmt),
-        file_name=f"conflict-timeline-{ctx.data.version}.{fmt}",
+        f"Download {label} ({ctx.count:,})",
+        data=partial(export, data, spec, fmt, DOWNLOAD_CAP),  # built on click, never on a rerun
+        file_name=f"conflict-timeline-{data.version}.{fmt}",
         mime=mime,
         key=f"download-{fmt}",
         width="stretch",
+        disabled=ctx.count > DOWNLOAD_CAP or ctx.count == 0,
+        on_click="ignore",
     )
+if ctx.count > DOWNLOAD_CAP:
+    st.caption(
+        f"{ctx.count:,} events are more than the {DOWNLOAD_CAP:,} a download in the app can hold. "
+        "The same export from the command line (it streams, whatever the size):"
+    )
+    st.code(export_command(spec, "csv"), language="bash")
 
-if events.empty:
+if ctx.count == 0:
     st.info(
         "No events match these filters. Widen the date range or reset the filters in the sidebar.",
         icon=":material/search_off:",
@@ -46,11 +58,9 @@ if events.empty:
 else:
     sort = st.selectbox("Sort by", list(SORTS), key="events-sort")
     table_slot = st.container()  # the table goes above the pager, clear of the table's toolbar
-    pages = max(1, math.ceil(len(events) / PAGE_SIZE))
-    page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="events-page")
-    by, ascending = SORTS[sort]
-    ordered = events.sort_values(by, ascending=ascending, na_position="last", kind="stable")
-    shown = ordered.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    pages = max(1, math.ceil(ctx.count / PAGE_SIZE))
+    page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key="events-page")
+    shown = ctx.q("apply_filters", spec, PAGE_SIZE, (page - 1) * PAGE_SIZE, SORTS[sort])
     table = pd.DataFrame(
         {
             "event_id": shown["event_id"],
@@ -60,9 +70,9 @@ else:
             "fatalities": shown["fatalities"].astype("string").fillna("—"),  # "—": unknown, never zero
             "type": shown["type_label"],
             "place": shown["place_label"],
-            "actors": shown["actor_names"].map(", ".join),
-            "source": shown["sources"].map(lambda s: next((safe_url(x["url"]) for x in s if safe_url(x["url"])), None)),
-            "more sources": shown["sources"].map(lambda s: max(len(s) - 1, 0)),
+            "actors": shown["actor_names"].fillna(""),
+            "source": shown["first_url"].map(safe_url),
+            "more sources": (shown["n_sources"].fillna(1) - 1).clip(lower=0).astype(int),
         }
     )
     picked = table_slot.dataframe(
@@ -83,7 +93,7 @@ else:
         },
     )
     st.caption(
-        f"Showing {len(shown)} of {len(events)} events (page {page} of {pages}). "
+        f"Showing {len(shown)} of {ctx.count:,} events (page {page:,} of {pages:,}). "
         "Select a row to open its card, which lists every source."
     )
     rows = picked.selection.rows if picked else []

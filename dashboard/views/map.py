@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from conflict_timeline.figures.deck import POINT_LIMIT, build_deck, in_region
+from conflict_timeline.figures.deck import DENSITY_CELL_DEG, POINT_LIMIT, REGION_BBOX, build_deck
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import page_header
@@ -28,15 +28,19 @@ basemap = right.selectbox(
         "dark": "Tiles: dark (needs internet)",
     }[v],
 )
-events = ctx.events
-inside = events[in_region(events)]
-outside = events[~in_region(events)]
-if events.empty:
+OUTSIDE_ROWS = 500  # the "Elsewhere" list shows this many; the caption gives the full count
+n_inside = ctx.q("count_in_box", ctx.spec, REGION_BBOX, True)
+n_outside = ctx.count - n_inside
+if ctx.count == 0:
     st.info(
         "No events match these filters, so the map is empty. Widen the filters or reset them in the sidebar.",
         icon=":material/search_off:",
     )
-deck, drawn = build_deck(inside, ctx.data.places, mode=mode or "points", basemap=basemap, selected=ctx.view.event)
+wanted = mode or "points"
+drawn = "points" if wanted == "points" and n_inside <= POINT_LIMIT else "density"
+points = ctx.q("events_in_box", ctx.spec, REGION_BBOX, True, POINT_LIMIT) if drawn == "points" else None
+cells = ctx.q("density_cells", ctx.spec, REGION_BBOX, DENSITY_CELL_DEG) if drawn == "density" else None
+deck = build_deck(points, cells, ctx.data.places, basemap=basemap, selected=ctx.view.event)
 map_col, side_col = st.columns([3, 1])
 with map_col:
     chosen = st.pydeck_chart(
@@ -45,9 +49,9 @@ with map_col:
     if drawn == "density":
         scale = "Darker cells hold more events (pale: one or two; dark red: the busiest cell)."
         notes = [
-            f"{len(inside)} events are too many to draw as points (limit {POINT_LIMIT}): counts per 0.1° cell, "
+            f"{n_inside:,} events are too many to draw as points (limit {POINT_LIMIT:,}): counts per 0.1° cell, "
             f"binned on the server. {scale}"
-            if (mode or "points") == "points"
+            if wanted == "points"
             else f"Counts per 0.1° grid cell, binned on the server. {scale}"
         ]
     else:
@@ -59,7 +63,7 @@ with map_col:
         notes.append("Tiles come from Carto; without internet only the borders show.")
     st.caption(" ".join(notes) + " Borders: Natural Earth, internationally recognised boundaries.")
 with side_col:
-    present = sorted(set(inside["event_type"].astype(str)))
+    present = sorted(set(points["event_type"])) if points is not None else []
     if present and drawn == "points":
         st.markdown("**Event types**")
         st.plotly_chart(
@@ -68,8 +72,9 @@ with side_col:
             config={"staticPlot": True},
             width="stretch",
         )
-    st.markdown(f"**Elsewhere** ({len(outside)} events outside the region)")
-    if outside.empty:
+    st.markdown(f"**Elsewhere** ({n_outside:,} events outside the region)")
+    outside = ctx.q("events_in_box", ctx.spec, REGION_BBOX, False, OUTSIDE_ROWS) if n_outside else None
+    if outside is None or outside.empty:
         st.caption("None with these filters.")
     else:
         table = pd.DataFrame(
@@ -89,6 +94,8 @@ with side_col:
             column_config={"event_id": None, "event": st.column_config.TextColumn(width="medium")},
             height=min(400, 38 + 35 * len(table)),
         )
+        if n_outside > OUTSIDE_ROWS:
+            st.caption(f"The first {OUTSIDE_ROWS} of {n_outside:,} by date; narrow the filters to see the rest.")
         rows = picked.selection.rows if picked else []
         pick("outside", table.iloc[rows[0]]["event_id"] if rows else None)
 pick("map", deck_event_id(chosen))

@@ -5,7 +5,7 @@ import streamlit as st
 from conflict_timeline.data.query import BIN_LABELS
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.palette import VERIFICATION_COLORS
-from conflict_timeline.figures.timeline import POINT_LIMIT, build_timeline
+from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
 from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.selection import chart_key, pick, plotly_event_id
 
@@ -17,28 +17,34 @@ lane = st.segmented_control(
     persist_state="session",  # kept across pages, and in the URL as `lane`
     format_func=lambda v: {"side": "By actor side", "type": "By event type"}[v],
 )
-if ctx.events.empty:
+if ctx.count == 0:
     st.info(
         "No events match these filters. Widen the date range, remove an actor or type, or use "
         "**Reset all filters** in the sidebar.",
         icon=":material/search_off:",
     )
 else:
+    lane = lane or "side"
+    start = ctx.view.date_from
+    drawn_one_by_one = ctx.count <= POINT_LIMIT
     fig = build_timeline(
-        ctx.events,
+        ctx.q("apply_filters", ctx.spec, POINT_LIMIT) if drawn_one_by_one else None,
+        None if drawn_one_by_one else ctx.q("lane_grid", ctx.spec, ctx.freq, lane, start),
+        ctx.q("counts_over_time", ctx.spec, ctx.freq, start),
         ctx.data.eras,
         ctx.date_from,
         ctx.date_to,
         ctx.freq,
-        lane=lane or "side",
+        lane=lane,
         selected=ctx.view.event,
+        key_events=ctx.q("key_events", ctx.spec, KEY_EVENT_TYPES) if drawn_one_by_one else None,
     )
     chart_col, legend_col = st.columns([4, 1])
     with legend_col:
         st.markdown("**Event types**")
         fatality_keys = [(f"fatalities ({v})", VERIFICATION_COLORS[v]) for v in ("confirmed", "disputed", "claimed")]
         st.plotly_chart(
-            build_type_legend(ctx.data.event_types, sorted(set(ctx.events["event_type"].astype(str))), fatality_keys),
+            build_type_legend(ctx.data.event_types, ctx.q("types_present", ctx.spec), fatality_keys),
             key="timeline-legend",
             config={"staticPlot": True},
             width="stretch",
@@ -57,10 +63,10 @@ else:
         "Fatalities are stacked by verification, so claims never pad confirmed tolls; they count each event's"
         " best figure (else the lowest reported) and leave out running totals, so they understate the wars.",
     ]
-    if len(ctx.events) > POINT_LIMIT:
+    if not drawn_one_by_one:
         notes.insert(
             0,
-            f"{len(ctx.events)} events are too many to draw one by one: the top panel shows "
+            f"{ctx.count:,} events are too many to draw one by one: the top panel shows "
             f"binned counts per lane. Narrow the filters below {POINT_LIMIT} events to click events.",
         )
     else:

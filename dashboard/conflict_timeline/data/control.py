@@ -67,7 +67,9 @@ def read_control(
                     start = reader.line_num + 1
                     continue
                 if len(record) != len(header):
-                    problems.append(Problem(FILE, start, None, f"has {len(record)} fields, the header has {len(header)}"))
+                    problems.append(
+                        Problem(FILE, start, None, f"has {len(record)} fields, the header has {len(header)}")
+                    )
                 elif not missing:
                     records.append((start, dict(zip(header, (v.strip() for v in record)))))
                 start = reader.line_num + 1
@@ -138,7 +140,7 @@ def read_control(
     for place in missing_initial:
         first = frame.loc[frame["place_id"] == place, "_line"].min()
         bad(int(first), "place_id", "has changes but no initial row", place)
-    problems.sort(key=lambda p: (p.line or 0))
+    problems.sort(key=lambda p: p.line or 0)
     return Control(frame.drop(columns="_line"), problems, rows_in)
 
 

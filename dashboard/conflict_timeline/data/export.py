@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import shlex
+from typing import TextIO
 
 import pandas as pd
+
+from conflict_timeline.data import engine
+from conflict_timeline.data.load import Dataset
+from conflict_timeline.data.query import FilterSpec, export_query
+
+CHUNK = 20_000  # events per streamed batch: an export of a million events holds one batch at a time
 
 EXPORT_COLUMNS = (
     "event_id",
@@ -44,10 +53,20 @@ def _int(value) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-def export_records(events: pd.DataFrame, version: str) -> list[dict]:
-    """One plain dict per event, list fields as lists, in the documented column order."""
+def _ids(cell) -> list[str]:
+    return [] if not isinstance(cell, str) or not cell else [part for part in cell.split(";") if part]
+
+
+def _list(cell) -> list:
+    return [] if cell is None or (not isinstance(cell, list) and pd.isna(cell) is True) else list(cell)
+
+
+def export_records(events: pd.DataFrame, version: str, places: pd.DataFrame) -> list[dict]:
+    """One plain dict per event (rows of ``query.export_query``), list fields as lists, in column order."""
+    names = places["all_names"].to_dict()
     records = []
     for row in events.itertuples(index=False):
+        actor_ids, roles = _ids(row.actor_ids), _ids(row.actor_roles)
         records.append(
             {
                 "event_id": row.event_id,
@@ -57,8 +76,8 @@ def export_records(events: pd.DataFrame, version: str) -> list[dict]:
                 "title": row.title,
                 "summary": row.summary,
                 "event_type": str(row.event_type),
-                "actor_ids": list(row.actor_ids),
-                "actors": list(row.actor_names),
+                "actor_ids": actor_ids,
+                "actors": (row.actor_names or "").split(", ") if row.actor_names else [],
                 "place": row.place_name,
                 "latitude": float(row.latitude),
                 "longitude": float(row.longitude),
@@ -66,15 +85,15 @@ def export_records(events: pd.DataFrame, version: str) -> list[dict]:
                 "fatalities": _int(row.fatalities),
                 "fatalities_low": _int(row.fatalities_low),
                 "fatalities_high": _int(row.fatalities_high),
-                "claimed_by": list(row.claimed_by_ids),
+                "claimed_by": _ids(row.claimed_by),
                 "verification": str(row.verification),
-                "sources": [s["url"] for s in row.sources],
+                "sources": _list(row.source_urls),
                 "dataset_version": version,
-                "actor_roles": [f"{a}:{r}" for a, r in zip(row.actor_ids, row.actor_roles)],
+                "actor_roles": [f"{a}:{r}" for a, r in zip(actor_ids, roles)],
                 "place_id": row.place_id,
-                "place_names": list(row.all_names),
+                "place_names": list(names.get(row.place_id, [])),
                 "acled_event_type": row.acled_event_type,
-                "source_publishers": [s["publisher"] for s in row.sources],
+                "source_publishers": _list(row.source_publishers),
             }
         )
     return records
@@ -85,11 +104,11 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(events: pd.DataFrame, version: str) -> str:
+def _csv_rows(records: list[dict]) -> list[list]:
     columns = [*EXPORT_COLUMNS, *EXTRA_COLUMNS]
     rows = []
-    for record in export_records(events, version):
-        row = {}
+    for record in records:
+        row = []
         for column in columns:
             value = record[column]
             if isinstance(value, list):
@@ -98,35 +117,74 @@ def to_csv(events: pd.DataFrame, version: str) -> str:
                 value = ""
             if column not in NUMERIC_COLUMNS:
                 value = neutralise_formula(str(value))
-            row[column] = value
+            row.append(value)
         rows.append(row)
+    return rows
+
+
+def _feature(record: dict) -> dict:
+    properties = {k: v for k, v in record.items() if k not in ("latitude", "longitude")}
+    return {
+        "type": "Feature",
+        "id": record["event_id"],
+        "geometry": {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]},
+        "properties": properties,
+    }
+
+
+def write_export(data: Dataset, spec: FilterSpec, fmt: str, out: TextIO, limit: int | None = None) -> int:
+    """Stream the matching events to ``out`` in bounded chunks; returns how many were written.
+
+    CSV text cells are formula-neutralised; JSON is a list of records; GeoJSON a FeatureCollection.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    sql, params = export_query(data, spec)
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    written = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*EXPORT_COLUMNS, *EXTRA_COLUMNS])
+    elif fmt == "json":
+        out.write("[")
+    else:
+        out.write('{"type": "FeatureCollection", "dataset_version": ' + json.dumps(data.version) + ', "features": [')
+    for chunk in engine.batches(data.store, sql, params, rows=CHUNK):
+        records = export_records(chunk, data.version, data.places)
+        if fmt == "csv":
+            writer.writerows(_csv_rows(records))
+        else:
+            for record in records:
+                item = record if fmt == "json" else _feature(record)
+                out.write(("\n" if written == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
+                written += 1
+            continue
+        written += len(records)
+    if fmt == "json":
+        out.write("\n]\n")
+    elif fmt == "geojson":
+        out.write("\n]}\n")
+    return written
+
+
+def export(data: Dataset, spec: FilterSpec, fmt: str, limit: int | None = None) -> str:
+    """The export as one string (bounded by ``limit``: the app caps in-app downloads)."""
     buffer = io.StringIO()
-    pd.DataFrame(rows, columns=columns).to_csv(buffer, index=False, lineterminator="\n")
+    write_export(data, spec, fmt, buffer, limit=limit)
     return buffer.getvalue()
 
 
-def to_json(events: pd.DataFrame, version: str) -> str:
-    return json.dumps(export_records(events, version), ensure_ascii=False, indent=1) + "\n"
-
-
-def to_geojson(events: pd.DataFrame, version: str) -> str:
-    features = []
-    for record in export_records(events, version):
-        properties = {k: v for k, v in record.items() if k not in ("latitude", "longitude")}
-        features.append(
-            {
-                "type": "Feature",
-                "id": record["event_id"],
-                "geometry": {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]},
-                "properties": properties,
-            }
-        )
-    collection = {"type": "FeatureCollection", "dataset_version": version, "features": features}
-    return json.dumps(collection, ensure_ascii=False) + "\n"
-
-
-def export(events: pd.DataFrame, version: str, fmt: str) -> str:
-    writers = {"csv": to_csv, "json": to_json, "geojson": to_geojson}
-    if fmt not in writers:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    return writers[fmt](events, version)
+def export_command(spec: FilterSpec, fmt: str) -> str:
+    """The ``conflict-timeline export`` command line that writes the same events (shell-quoted)."""
+    parts = ["conflict-timeline", "export", "--format", fmt]
+    if spec.date_from:
+        parts += ["--from", spec.date_from.isoformat()]
+    if spec.date_to:
+        parts += ["--to", spec.date_to.isoformat()]
+    for flag, values in (("--actor", spec.actors), ("--type", spec.types), ("--verification", spec.verification)):
+        if values:
+            parts += [flag, *values]
+    if spec.text:
+        parts += ["--query", spec.text]
+    return " ".join(shlex.quote(part) for part in parts) + f" > events.{fmt}"

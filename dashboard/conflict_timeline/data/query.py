@@ -1,6 +1,8 @@
-"""Query: the one place where events are filtered and aggregated.
+"""Query: the one place where events are filtered and aggregated — SQL in the DuckDB engine.
 
-The dashboard and the CLI both build a ``FilterSpec`` and call ``apply_filters``.
+The dashboard and the CLI build a ``FilterSpec``; every function here turns it into one WHERE
+clause (``where``) with bound parameters and returns a bounded pandas frame: a page of events,
+counts per bin, grid cells, per-actor or per-place totals. Nothing here loads every event.
 """
 
 from __future__ import annotations
@@ -10,8 +12,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from conflict_timeline.data import engine
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.text import fold
+
+# The columns a card, a hover or a table row needs (never the search text).
+EVENT_COLUMNS = (
+    "event_id, date_start, date_end, date_precision, title, summary, event_type, type_label, acled_event_type, "
+    "category, place_id, place_name, place_label, latitude, longitude, geo_precision, fatalities, fatalities_low, "
+    "fatalities_high, claimed_by, verification, span_start, span_end, side, actor_names, actor_ids, actor_roles, "
+    "n_sources, first_url"
+)
+RECORDED = "coalesce(fatalities, fatalities_low)"  # best figure, else the lowest reported: never a guess above it
 
 
 @dataclass(frozen=True)
@@ -43,37 +55,6 @@ def descendants(actors: pd.DataFrame, actor_ids: tuple[str, ...] | list[str]) ->
     return found
 
 
-def apply_filters(data: Dataset, spec: FilterSpec) -> pd.DataFrame:
-    """Events matching every constraint of ``spec`` (AND across filters, OR within each).
-
-    - dates: the event's span [span_start, span_end] overlaps [date_from, date_to], ends inclusive;
-    - actors: involvement in any role, an actor including its descendants; claimed_by alone does not count;
-    - text: every word occurs in the title, summary, actor names or any name of the place,
-      ignoring case and accents; a place name also finds the place's other names (``search_terms``).
-    """
-    events = data.events
-    mask = pd.Series(True, index=events.index)
-    if spec.date_from:
-        mask &= events["span_end"] >= pd.Timestamp(spec.date_from)
-    if spec.date_to:
-        mask &= events["span_start"] <= pd.Timestamp(spec.date_to)
-    if spec.types:
-        mask &= events["event_type"].isin(spec.types)
-    if spec.verification:
-        mask &= events["verification"].isin(spec.verification)
-    if spec.actors:
-        wanted = descendants(data.actors, spec.actors)
-        ea = data.event_actors
-        involved = set(ea.loc[ea["actor_id"].isin(wanted), "event_id"])
-        mask &= events["event_id"].isin(involved)
-    for alternatives in search_terms(data, spec.text):
-        found = pd.Series(False, index=events.index)
-        for term in sorted(alternatives):
-            found |= events["search_text"].str.contains(term, regex=False)
-        mask &= found
-    return events[mask]
-
-
 def search_terms(data: Dataset, text: str) -> list[frozenset[str]]:
     """The search as groups of alternatives, all groups required: a place name (a whole query such
     as 'Mir Bashir', or one word) stands for every name of that place, in whichever side's form."""
@@ -83,6 +64,86 @@ def search_terms(data: Dataset, text: str) -> list[frozenset[str]]:
     if query in data.place_synonyms:
         return [data.place_synonyms[query]]
     return [data.place_synonyms.get(word, frozenset([word])) for word in query.split()]
+
+
+def where(data: Dataset, spec: FilterSpec, alias: str = "", family: frozenset[str] | None = None) -> tuple[str, list]:
+    """The WHERE clause of ``spec`` and its bound parameters (AND across filters, OR within each).
+
+    - dates: the event's span [span_start, span_end] overlaps [date_from, date_to], ends inclusive;
+    - actors: involvement in any role, an actor including its descendants; claimed_by alone does not count;
+    - text: every word occurs in the title, summary, actor names or any name of the place,
+      ignoring case and accents; a place name also finds the place's other names (``search_terms``).
+    """
+    p = f"{alias}." if alias else ""
+    clauses, params = ["TRUE"], []
+    if spec.date_from:
+        clauses.append(f"{p}span_end >= ?")
+        params.append(spec.date_from)
+    if spec.date_to:
+        clauses.append(f"{p}span_start <= ?")
+        params.append(spec.date_to)
+    if spec.types:
+        clauses.append(f"list_contains(?, {p}event_type)")
+        params.append(list(spec.types))
+    if spec.verification:
+        clauses.append(f"list_contains(?, {p}verification)")
+        params.append(list(spec.verification))
+    if spec.actors:
+        clauses.append(f"{p}event_id IN (SELECT event_id FROM event_actors WHERE list_contains(?, actor_id))")
+        params.append(sorted(descendants(data.actors, spec.actors)))
+    for alternatives in search_terms(data, spec.text):
+        terms = sorted(alternatives)
+        clauses.append("(" + " OR ".join(f"contains({p}search_text, ?)" for _ in terms) + ")")
+        params.extend(terms)
+    if family is not None:  # an inspected actor and its descendants, on top of the filters
+        clauses.append(f"{p}event_id IN (SELECT event_id FROM event_actors WHERE list_contains(?, actor_id))")
+        params.append(sorted(family))
+    return " AND ".join(clauses), params
+
+
+def _run(data: Dataset, sql: str, params: list) -> pd.DataFrame:
+    return engine.query(data.store, sql, params)
+
+
+def count(data: Dataset, spec: FilterSpec) -> int:
+    clause, params = where(data, spec)
+    return int(engine.scalar(data.store, f"SELECT count(*) FROM events WHERE {clause}", params))
+
+
+SORTS = {
+    "date": "date_start, event_id",
+    "date_desc": "date_start DESC, event_id DESC",
+    "fatalities": "fatalities DESC NULLS LAST, date_start, event_id",
+    "title": "title, event_id",
+}
+
+
+def apply_filters(
+    data: Dataset,
+    spec: FilterSpec,
+    limit: int | None = None,
+    offset: int = 0,
+    sort: str = "date",
+    columns: str = EVENT_COLUMNS,
+) -> pd.DataFrame:
+    """The events matching ``spec``, sorted, one page at a time (``limit`` None: all — CLI and tests)."""
+    clause, params = where(data, spec)
+    sql = f"SELECT {columns} FROM events WHERE {clause} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
+    return _run(data, sql, [*params, limit if limit is not None else 2**62, offset])
+
+
+def event_by_id(data: Dataset, event_id: str) -> pd.Series | None:
+    frame = _run(data, f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ?", [event_id])
+    return None if frame.empty else frame.iloc[0]
+
+
+def event_sources(data: Dataset, event_id: str) -> pd.DataFrame:
+    return _run(data, "SELECT url, publisher, published FROM sources WHERE event_id = ? ORDER BY pos", [event_id])
+
+
+def existing_event_ids(data: Dataset, ids: list[str]) -> set[str]:
+    frame = _run(data, "SELECT event_id FROM events WHERE list_contains(?, event_id)", [ids])
+    return set(frame["event_id"])
 
 
 def choose_bin(date_from: pd.Timestamp, date_to: pd.Timestamp) -> str:
@@ -96,81 +157,208 @@ def choose_bin(date_from: pd.Timestamp, date_to: pd.Timestamp) -> str:
 
 
 BIN_LABELS = {"D": "day", "W": "week", "M": "month"}
+_TRUNC = {"D": "day", "W": "week", "M": "month"}  # DuckDB's weeks start on Monday (ISO)
 
 
-def period_start(dates: pd.Series, freq: str) -> pd.Series:
-    """The start of each date's day, week (Monday) or month bin."""
-    if freq == "D":
-        return dates.dt.normalize()
-    if freq == "W":
-        return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
-    return dates.dt.to_period("M").dt.to_timestamp()
+def _binned_date(freq: str, clip_from: dt.date | None) -> tuple[str, list]:
+    """An event's bin: the start of its day, week or month — drawn at the range start if it began before."""
+    if clip_from is None:
+        return f"date_trunc('{_TRUNC[freq]}', date_start)", []
+    return f"date_trunc('{_TRUNC[freq]}', greatest(date_start, ?::DATE))", [clip_from]
 
 
-def recorded_fatalities(events: pd.DataFrame) -> pd.Series:
-    """The figure to count: the best estimate, else the lowest reported (never a guess above it)."""
-    return events["fatalities"].astype("Float64").fillna(events["fatalities_low"].astype("Float64"))
+def counts_over_time(
+    data: Dataset,
+    spec: FilterSpec,
+    freq: str,
+    clip_from: dt.date | None = None,
+    family: frozenset[str] | None = None,
+) -> pd.DataFrame:
+    """Events and recorded fatalities (split by verification, so claims never pad confirmed tolls) per bin."""
+    clause, params = where(data, spec, family=family)
+    period, period_params = _binned_date(freq, clip_from)
+    sql = f"""
+        SELECT {period}::TIMESTAMP AS period, count(*) AS events,
+               coalesce(sum({RECORDED}) FILTER (WHERE verification = 'confirmed'), 0)::BIGINT AS fatalities_confirmed,
+               coalesce(sum({RECORDED}) FILTER (WHERE verification = 'claimed'), 0)::BIGINT AS fatalities_claimed,
+               coalesce(sum({RECORDED}) FILTER (WHERE verification = 'disputed'), 0)::BIGINT AS fatalities_disputed
+        FROM events WHERE {clause} GROUP BY 1 ORDER BY 1"""
+    return _run(data, sql, [*period_params, *params])
 
 
-def fatality_columns(events: pd.DataFrame) -> pd.DataFrame:
-    """Recorded fatalities split by verification, so claims never pad confirmed tolls."""
-    out = pd.DataFrame(index=events.index)
-    best = recorded_fatalities(events)
-    for status in ("confirmed", "claimed", "disputed"):
-        out[f"fatalities_{status}"] = best.where(events["verification"] == status).fillna(0).astype("int64")
-    return out
+def lane_column(lane: str) -> str:
+    return "type_label" if lane == "type" else "side"
 
 
-def counts_over_time(events: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """Events and fatalities (by verification) per day, week or month, on each period's start."""
-    columns = ["period", "events", "fatalities_confirmed", "fatalities_claimed", "fatalities_disputed"]
-    if events.empty:
-        return pd.DataFrame(columns=columns)
-    frame = fatality_columns(events)
-    frame["period"] = period_start(events["date_start"], freq)
-    frame["events"] = 1
-    return frame.groupby("period", as_index=False)[columns[1:]].sum()[columns]
+def lane_grid(data: Dataset, spec: FilterSpec, freq: str, lane: str, clip_from: dt.date | None = None) -> pd.DataFrame:
+    """Events per lane and bin, for a timeline with too many events to draw one by one."""
+    clause, params = where(data, spec)
+    period, period_params = _binned_date(freq, clip_from)
+    sql = f"""SELECT {lane_column(lane)} AS lane, {period}::TIMESTAMP AS period, count(*) AS n
+              FROM events WHERE {clause} GROUP BY 1, 2 ORDER BY 1, 2"""
+    return _run(data, sql, [*period_params, *params])
 
 
-def counts_by_actor(data: Dataset, events: pd.DataFrame) -> pd.DataFrame:
-    """Per actor: events involved in, first and last date; sorted by count."""
-    if events.empty:
-        return pd.DataFrame(columns=["actor_id", "events", "first", "last", "name", "short_name", "side", "kind"])
-    ea = data.event_actors[data.event_actors["event_id"].isin(events["event_id"])]
-    dates = events.set_index("event_id")["date_start"]
-    ea = ea.assign(date=ea["event_id"].map(dates))
-    grouped = ea.groupby("actor_id").agg(events=("event_id", "nunique"), first=("date", "min"), last=("date", "max"))
-    grouped = grouped.join(data.actors[["name", "short_name", "side", "kind"]])
-    return grouped.sort_values("events", ascending=False).reset_index()
+def types_present(data: Dataset, spec: FilterSpec) -> list[str]:
+    clause, params = where(data, spec)
+    frame = _run(data, f"SELECT DISTINCT event_type FROM events WHERE {clause} ORDER BY 1", params)
+    return list(frame["event_type"])
 
 
-def counts_by_place(events: pd.DataFrame) -> pd.DataFrame:
-    """Per place: events and fatalities by verification."""
-    columns = [
-        "place_id",
-        "place_label",
-        "latitude",
-        "longitude",
-        "events",
-        "fatalities_confirmed",
-        "fatalities_claimed",
-        "fatalities_disputed",
-    ]
-    if events.empty:
-        return pd.DataFrame(columns=columns)
-    frame = fatality_columns(events)
-    frame[["place_id", "place_label", "latitude", "longitude"]] = events[
-        ["place_id", "place_label", "latitude", "longitude"]
-    ]
-    frame["events"] = 1
-    keys = ["place_id", "place_label", "latitude", "longitude"]
-    return frame.groupby(keys, as_index=False)[columns[4:]].sum().sort_values("events", ascending=False)[columns]
+def key_events(data: Dataset, spec: FilterSpec, types: tuple[str, ...], limit: int = 200) -> pd.DataFrame:
+    clause, params = where(data, spec)
+    sql = f"""SELECT event_id, date_start, title FROM events WHERE {clause} AND list_contains(?, event_type)
+              ORDER BY date_start LIMIT ?"""
+    return _run(data, sql, [*params, list(types), limit])
 
 
-def counterparts(data: Dataset, events: pd.DataFrame, actor_ids: set[str]) -> pd.DataFrame:
+def _bbox_clause(bbox: tuple[float, float, float, float] | None, inside: bool) -> tuple[str, list]:
+    if bbox is None:
+        return ("TRUE", []) if inside else ("FALSE", [])
+    lon0, lat0, lon1, lat1 = bbox
+    clause = "(longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?)"
+    return (clause if inside else f"NOT {clause}"), [lon0, lon1, lat0, lat1]
+
+
+def count_in_box(data: Dataset, spec: FilterSpec, bbox, inside: bool = True) -> int:
+    clause, params = where(data, spec)
+    box, box_params = _bbox_clause(bbox, inside)
+    return int(
+        engine.scalar(data.store, f"SELECT count(*) FROM events WHERE {clause} AND {box}", [*params, *box_params])
+    )
+
+
+def events_in_box(
+    data: Dataset, spec: FilterSpec, bbox, inside: bool = True, limit: int = 5000, offset: int = 0
+) -> pd.DataFrame:
+    clause, params = where(data, spec)
+    box, box_params = _bbox_clause(bbox, inside)
+    sql = f"""SELECT {EVENT_COLUMNS} FROM events WHERE {clause} AND {box}
+              ORDER BY date_start, event_id LIMIT ? OFFSET ?"""
+    return _run(data, sql, [*params, *box_params, limit, offset])
+
+
+def density_cells(data: Dataset, spec: FilterSpec, bbox, cell: float, limit: int = 5000) -> pd.DataFrame:
+    """Events and recorded fatalities per square grid cell (cell index gx, gy), busiest first."""
+    clause, params = where(data, spec)
+    box, box_params = _bbox_clause(bbox, True)
+    sql = f"""SELECT floor(longitude / ?)::BIGINT AS gx, floor(latitude / ?)::BIGINT AS gy, count(*) AS events,
+                     coalesce(sum({RECORDED}), 0)::BIGINT AS fatalities
+              FROM events WHERE {clause} AND {box} GROUP BY 1, 2 ORDER BY events DESC LIMIT ?"""
+    return _run(data, sql, [cell, cell, *params, *box_params, limit])
+
+
+def counts_by_actor(data: Dataset, spec: FilterSpec) -> pd.DataFrame:
+    """Per actor: events it is involved in (itself, not its sub-actors), first and last date."""
+    clause, params = where(data, spec, alias="e")
+    sql = f"""SELECT a.actor_id, count(DISTINCT a.event_id) AS events, min(e.date_start) AS first,
+                     max(e.date_start) AS last
+              FROM event_actors a JOIN events e ON e.event_id = a.event_id
+              WHERE {clause} GROUP BY 1 ORDER BY events DESC, a.actor_id"""
+    out = _run(data, sql, params)
+    return out.join(data.actors[["name", "short_name", "side", "kind"]], on="actor_id")
+
+
+def actor_summary(data: Dataset, spec: FilterSpec, family: frozenset[str]) -> dict:
+    """Matching events that involve any of ``family``: how many, first and last appearance."""
+    clause, params = where(data, spec, family=family)
+    sql = f"SELECT count(*) AS n, min(date_start) AS first, max(date_start) AS last FROM events WHERE {clause}"
+    row = _run(data, sql, params).iloc[0]
+    return {"events": int(row["n"]), "first": row["first"], "last": row["last"]}
+
+
+def counts_by_place(data: Dataset, spec: FilterSpec, limit: int = 5000) -> pd.DataFrame:
+    """Per place: events and recorded fatalities by verification, busiest first."""
+    clause, params = where(data, spec)
+    sql = f"""SELECT place_id, any_value(place_label) AS place_label, any_value(latitude) AS latitude,
+                     any_value(longitude) AS longitude, count(*) AS events,
+                     coalesce(sum({RECORDED}) FILTER (WHERE verification = 'confirmed'), 0)::BIGINT
+                         AS fatalities_confirmed,
+                     coalesce(sum({RECORDED}) FILTER (WHERE verification = 'claimed'), 0)::BIGINT AS fatalities_claimed,
+                     coalesce(sum({RECORDED}) FILTER (WHERE verification = 'disputed'), 0)::BIGINT
+                         AS fatalities_disputed
+              FROM events WHERE {clause} GROUP BY place_id ORDER BY events DESC, place_id LIMIT ?"""
+    return _run(data, sql, [*params, limit])
+
+
+def counterparts(
+    data: Dataset, spec: FilterSpec, actor_ids: frozenset[str] | set[str], limit: int = 50
+) -> pd.DataFrame:
     """Actors that appear in the same events as ``actor_ids`` (outside that set), most frequent first."""
-    ea = data.event_actors[data.event_actors["event_id"].isin(events["event_id"])]
-    shared = set(ea.loc[ea["actor_id"].isin(actor_ids), "event_id"])
-    others = ea[ea["event_id"].isin(shared) & ~ea["actor_id"].isin(actor_ids)]
-    out = others.groupby("actor_id").agg(events=("event_id", "nunique")).join(data.actors[["short_name", "side"]])
-    return out.sort_values("events", ascending=False).reset_index()
+    clause, params = where(data, spec, alias="e")
+    sql = f"""SELECT o.actor_id, count(DISTINCT o.event_id) AS events
+              FROM event_actors o JOIN events e ON e.event_id = o.event_id
+              WHERE {clause} AND NOT list_contains(?, o.actor_id)
+                AND o.event_id IN (SELECT event_id FROM event_actors WHERE list_contains(?, actor_id))
+              GROUP BY 1 ORDER BY events DESC, o.actor_id LIMIT ?"""
+    family = sorted(actor_ids)
+    out = _run(data, sql, [*params, family, family, limit])
+    return out.join(data.actors[["short_name", "side"]], on="actor_id")
+
+
+def claims_by(data: Dataset, spec: FilterSpec, family: frozenset[str], limit: int = 500) -> tuple[int, pd.DataFrame]:
+    """Events whose claimed_by names any of ``family`` (under the spec's other filters), newest last."""
+    plain = FilterSpec(spec.date_from, spec.date_to, (), spec.types, spec.verification, spec.text)
+    clause, params = where(data, plain)
+    claim = "list_has_any(string_split(claimed_by, ';'), ?)"
+    total = engine.scalar(
+        data.store, f"SELECT count(*) FROM events WHERE {clause} AND {claim}", [*params, sorted(family)]
+    )
+    sql = f"""SELECT event_id, date_start, title, verification FROM events WHERE {clause} AND {claim}
+              ORDER BY date_start, event_id LIMIT ?"""
+    return int(total), _run(data, sql, [*params, sorted(family), limit])
+
+
+def place_counts_for(data: Dataset, spec: FilterSpec, family: frozenset[str], limit: int = 12) -> pd.DataFrame:
+    clause, params = where(data, spec, family=family)
+    sql = f"""SELECT place_label AS place, count(*) AS events FROM events WHERE {clause}
+              GROUP BY 1 ORDER BY events DESC, place LIMIT ?"""
+    return _run(data, sql, [*params, limit])
+
+
+def era_coverage(data: Dataset) -> pd.DataFrame:
+    """Per era: events overlapping it, and for daily-coverage eras the days with at least one event."""
+    rows = []
+    for era in data.eras.itertuples(index=False):
+        start, end = era.date_start.date(), era.date_end.date()
+        n = engine.scalar(
+            data.store, "SELECT count(*) FROM events WHERE span_end >= ? AND span_start <= ?", [start, end]
+        )
+        days = None
+        if era.daily_coverage:
+            days = engine.scalar(
+                data.store,
+                """SELECT count(DISTINCT d) FROM (
+                       SELECT unnest(generate_series(greatest(span_start, ?::DATE), least(span_end, ?::DATE),
+                                                     INTERVAL 1 DAY)) AS d
+                       FROM events WHERE span_end >= ? AND span_start <= ?)""",
+                [start, end, start, end],
+            )
+        rows.append(
+            {
+                "era_id": era.era_id,
+                "era": era.name,
+                "from": start,
+                "to": end,
+                "events": int(n),
+                "minimum": era.min_events,
+                "days": (end - start).days + 1,
+                "days_covered": days,
+            }
+        )
+    return pd.DataFrame(rows, columns=["era_id", "era", "from", "to", "events", "minimum", "days", "days_covered"])
+
+
+def n_sources(data: Dataset) -> int:
+    return int(engine.scalar(data.store, "SELECT count(*) FROM sources"))
+
+
+def export_query(data: Dataset, spec: FilterSpec) -> tuple[str, list]:
+    """The SQL of an export: every matching event with its actors and sources as lists."""
+    clause, params = where(data, spec, alias="e")
+    sql = f"""SELECT e.*, s.urls AS source_urls, s.publishers AS source_publishers
+              FROM events e LEFT JOIN (
+                  SELECT event_id, list(url ORDER BY pos) AS urls, list(publisher ORDER BY pos) AS publishers
+                  FROM sources GROUP BY event_id) s ON s.event_id = e.event_id
+              WHERE {clause} ORDER BY e.date_start, e.event_id"""
+    return sql, params

@@ -125,15 +125,19 @@ def _number_between(low: float, high: float):
 
 
 def _non_negative_int(s: pd.Series) -> pd.Series:
-    num = pd.to_numeric(s, errors="coerce")
-    return num.notna() & (num >= 0) & (num == num.round())
+    # digits only, within int64: 'inf', '1e3', '1e309' and '-0' are not whole numbers here
+    return s.str.fullmatch(r"\d{1,18}")
 
 
 REQUIRED = pa.Check(_filled, error="is required but empty")
+_EVENT_ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9-]+$")
+EVENT_ID = pa.Check(
+    lambda s: s.str.match(_EVENT_ID), error="must be YYYY-MM-DD-slug (lower-case letters, digits, hyphens)"
+)
 ID = pa.Check(lambda s: s.str.match(_ID), error="must be lower-case letters, digits and hyphens")
 DATE = pa.Check(_is_date, error="must be a real date written YYYY-MM-DD")
 OPTIONAL_DATE = pa.Check(_optional(_is_date), error="must be empty or a real date written YYYY-MM-DD")
-COUNT = pa.Check(_optional(_non_negative_int), error="must be empty (unknown) or a whole number >= 0")
+COUNT = pa.Check(_optional(_non_negative_int), error="must be empty (unknown) or a whole number >= 0, digits only")
 BOOL = pa.Check(lambda s: s.str.lower().isin(["true", "false"]), error="must be true or false")
 
 
@@ -154,7 +158,7 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
     return {
         "events.csv": pa.DataFrameSchema(
             {
-                "event_id": _text(REQUIRED, ID, unique=True),
+                "event_id": _text(REQUIRED, EVENT_ID),
                 "date_start": _text(DATE),
                 "date_end": _text(OPTIONAL_DATE),
                 "date_precision": _text(_one_of(DATE_PRECISIONS)),
@@ -183,7 +187,7 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
         ),
         "actors.csv": pa.DataFrameSchema(
             {
-                "actor_id": _text(REQUIRED, ID, unique=True),
+                "actor_id": _text(REQUIRED, ID),
                 "name": _text(REQUIRED),
                 "short_name": _text(REQUIRED),
                 "kind": _text(_one_of(ACTOR_KINDS)),
@@ -196,7 +200,7 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
         ),
         "places.csv": pa.DataFrameSchema(
             {
-                "place_id": _text(REQUIRED, ID, unique=True),
+                "place_id": _text(REQUIRED, ID),
                 "name": _text(REQUIRED),
                 "name_armenian": _text(),
                 "name_azerbaijani": _text(),
@@ -213,7 +217,7 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
         ),
         "eras.csv": pa.DataFrameSchema(
             {
-                "era_id": _text(REQUIRED, ID, unique=True),
+                "era_id": _text(REQUIRED, ID),
                 "name": _text(REQUIRED),
                 "date_start": _text(DATE),
                 "date_end": _text(DATE),
@@ -228,7 +232,7 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
         "event_types.csv": pa.DataFrameSchema(
             {
                 "event_type": _text(
-                    REQUIRED, pa.Check(lambda s: s.str.match(r"^[a-z_]+$"), error="must be snake_case"), unique=True
+                    REQUIRED, pa.Check(lambda s: s.str.match(r"^[a-z_]+$"), error="must be snake_case")
                 ),
                 "label": _text(REQUIRED),
                 "category": _text(_one_of(("violence", "politics"))),

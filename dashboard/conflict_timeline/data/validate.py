@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,39 +48,109 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_table(path: Path) -> Table:
-    """Read one CSV as text. Rows with the wrong number of fields become problems, not rows."""
-    name = path.name
+CHUNK_ROWS = 250_000
+MAX_CELL = 128 * 1024  # bytes; a longer cell is a problem, never a crash
+_NOT_UTF8 = re.compile(r"[\udc80-\udcff]")
+
+
+def _header(name: str, raw: list[str], problems: list[Problem]) -> list[str]:
+    """The header with problems named: empty file, wrong delimiter, duplicated columns."""
     expected = COLUMNS[name]
+    header = [h.strip() for h in raw]
+    if not header:
+        problems.append(Problem(name, 1, None, "the file is empty: it needs a header row"))
+        return list(expected)
+    if len(header) == 1 and len(expected) > 1:
+        for sep, label in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
+            if sep in header[0]:
+                problems.append(
+                    Problem(
+                        name, 1, None, f"this looks like a {label}-separated file; the files must be comma-separated"
+                    )
+                )
+                break
+    seen: set[str] = set()
+    for i, column in enumerate(header):
+        if column in seen:
+            problems.append(Problem(name, 1, column, "the column appears twice in the header; the second is ignored"))
+            header[i] = f"{column}__duplicate_{i}"
+        seen.add(column)
+    for column in expected:
+        if column not in header:
+            problems.append(Problem(name, 1, column, "column is missing from the header"))
+    return header
+
+
+def iter_table(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Table]:
+    """Read one CSV as text in chunks of at most ``chunk_rows`` rows (every cell a str).
+
+    Rows that cannot be taken apart (wrong field count, bytes that are not UTF-8, an oversized
+    cell) become problems, not rows; nothing is dropped silently. The first chunk is yielded even
+    when the file has no rows, so that header problems are reported.
+    """
+    name = path.name
+    csv.field_size_limit(max(MAX_CELL * 8, csv.field_size_limit()))
     problems: list[Problem] = []
     rows: list[list[str]] = []
     lines: list[int] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            header = []
-        header = [h.strip() for h in header]
-        missing = [c for c in expected if c not in header]
-        for column in missing:
-            problems.append(Problem(name, 1, column, "column is missing from the header"))
-        start = reader.line_num + 1
-        for record in reader:
-            if not record or (len(record) == 1 and not record[0].strip()):
+    header: list[str] = []
+    try:
+        # surrogateescape: a stray Latin-1 byte is located (file, line, column) instead of failing the file
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            reader = csv.reader(handle)
+            try:
+                header = _header(name, next(reader, []), problems)
                 start = reader.line_num + 1
-                continue  # blank line
-            if len(record) != len(header):
-                problems.append(Problem(name, start, None, f"has {len(record)} fields, the header has {len(header)}"))
-            else:
-                rows.append(record)
-                lines.append(start)
-            start = reader.line_num + 1
+                for record in reader:
+                    if not record or (len(record) == 1 and not record[0].strip()):
+                        start = reader.line_num + 1
+                        continue  # blank line
+                    bad = _record_problem(name, header, record, start)
+                    if bad is not None:
+                        problems.append(bad)
+                    else:
+                        rows.append(record)
+                        lines.append(start)
+                    start = reader.line_num + 1
+                    if len(rows) >= chunk_rows:
+                        yield _table(name, header, rows, lines, problems)
+                        rows, lines, problems = [], [], []
+            except csv.Error as exc:
+                problems.append(Problem(name, reader.line_num, None, f"cannot be parsed from here on ({exc})"))
+    except OSError as exc:
+        problems.append(Problem(name, None, None, f"cannot be read: {exc.strerror or exc}"))
+    yield _table(name, header or list(COLUMNS[name]), rows, lines, problems)
+
+
+def _record_problem(name: str, header: list[str], record: list[str], line: int) -> Problem | None:
+    if len(record) != len(header):
+        return Problem(name, line, None, f"has {len(record)} fields, the header has {len(header)}")
+    for column, cell in zip(header, record):
+        if len(cell) > MAX_CELL:
+            return Problem(name, line, column, f"the cell is {len(cell):,} characters long (limit {MAX_CELL:,})")
+        if _NOT_UTF8.search(cell):
+            return Problem(name, line, column, "contains bytes that are not UTF-8 (save the file as UTF-8)")
+    return None
+
+
+def _table(name: str, header: list[str], rows: list[list[str]], lines: list[int], problems: list[Problem]) -> Table:
     # object dtype: the checks below loop in Python, and iterating Arrow-backed strings is slow
-    frame = pd.DataFrame(rows, columns=header if header else list(expected), dtype=object)
-    for column in missing:
-        frame[column] = ""
+    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    for column in COLUMNS[name]:
+        if column not in frame.columns:
+            frame[column] = ""
     return Table(name, frame, lines, problems)
+
+
+def read_table(path: Path) -> Table:
+    """A whole (small) file as one Table."""
+    chunks = list(iter_table(path, chunk_rows=10**12))
+    return chunks[-1] if len(chunks) == 1 else _concat(chunks)
+
+
+def _concat(chunks: list[Table]) -> Table:
+    frame = pd.concat([c.frame for c in chunks], ignore_index=True)
+    return Table(chunks[0].name, frame, [n for c in chunks for n in c.lines], [p for c in chunks for p in c.problems])
 
 
 def _schema_problems(table: Table, schema: pa.DataFrameSchema) -> list[Problem]:
@@ -119,66 +191,96 @@ class Checked:
     rejected: dict[str, set[int]]  # file -> row positions
 
 
-def check_tables(tables: dict[str, Table], today: dt.date | None = None) -> Checked:
-    """Run every rule over every table; collect all problems rather than stop at the first."""
-    today = today or dt.date.today()
+KEYS = {"actors.csv": "actor_id", "places.csv": "place_id", "eras.csv": "era_id", "event_types.csv": "event_type"}
+
+
+def _duplicates(table: Table, key: str) -> list[tuple[int, str]]:
+    """(position, value) of every repeat of a key after its first row: the first one is kept."""
+    values = table.frame[key]
+    repeats = values.duplicated(keep="first") & (values.str.strip() != "")
+    first = {v: table.lines[i] for i, v in reversed(list(enumerate(values)))}
+    return [
+        (int(pos), f"is duplicated; the first row with this id (line {first[values.iat[pos]]}) is kept")
+        for pos in np.flatnonzero(repeats.to_numpy())
+    ]
+
+
+def check_reference_tables(tables: dict[str, Table]) -> Checked:
+    """Actors, places, eras and event types: small tables, checked whole and in memory."""
     problems: list[Problem] = []
-    rejected: dict[str, set[int]] = {name: set() for name in tables}
+    rejected: dict[str, set[int]] = {name: set() for name in KEYS}
 
     def report(table: Table, pos: int, field_name: str | None, reason: str, value: str = "") -> None:
         problems.append(Problem(table.name, table.lines[pos], field_name, reason, value))
         rejected[table.name].add(pos)
 
-    for table in tables.values():
-        problems.extend(table.problems)
-
+    for name in KEYS:
+        problems.extend(tables[name].problems)
     types = tables["event_types.csv"].frame
     schemas = build_schemas(tuple(types["event_type"]))
-    line_to_pos = {name: {line: pos for pos, line in enumerate(t.lines)} for name, t in tables.items()}
-    for name, table in tables.items():
+    for name, key in KEYS.items():
+        table = tables[name]
+        line_to_pos = {line: pos for pos, line in enumerate(table.lines)}
         for problem in _schema_problems(table, schemas[name]):
             problems.append(problem)
-            rejected[name].add(line_to_pos[name][problem.line])
+            rejected[name].add(line_to_pos[problem.line])
+        for pos, reason in _duplicates(table, key):
+            report(table, pos, key, reason, table.frame[key].iat[pos])
 
-    # actors: parents must exist and the hierarchy must not loop
+    # actors: parents must exist; only the rows that form a loop are set aside (not their descendants)
     actors = tables["actors.csv"]
-    parent_of = dict(zip(actors.frame["actor_id"], actors.frame["parent_id"].str.strip()))
-    for pos, (actor_id, parent) in enumerate(zip(actors.frame["actor_id"], actors.frame["parent_id"].str.strip())):
+    ids = actors.frame["actor_id"]
+    parents = actors.frame["parent_id"].str.strip()
+    parent_of = {a: p for pos, (a, p) in enumerate(zip(ids, parents)) if pos not in rejected["actors.csv"]}
+    for pos, (actor_id, parent) in enumerate(zip(ids, parents)):
+        if pos in rejected["actors.csv"]:
+            continue
         if parent and parent not in parent_of:
             report(actors, pos, "parent_id", "names an actor that does not exist", parent)
             continue
-        seen, node = {actor_id}, parent
-        while node:
-            if node in seen:
-                report(actors, pos, "parent_id", "makes the actor hierarchy loop", parent)
-                break
+        seen, node = set(), parent
+        while node and node not in seen and node != actor_id:
             seen.add(node)
             node = parent_of.get(node, "")
+        if node == actor_id:
+            report(actors, pos, "parent_id", "makes the actor hierarchy loop back to this actor", parent)
 
     eras = tables["eras.csv"]
-    for pos, (start, end) in enumerate(zip(eras.frame["date_start"], eras.frame["date_end"])):
-        if start and end and start > end:
-            report(eras, pos, "date_end", "ends before date_start", end)
+    starts = pd.to_datetime(eras.frame["date_start"], format="%Y-%m-%d", errors="coerce")
+    ends = pd.to_datetime(eras.frame["date_end"], format="%Y-%m-%d", errors="coerce")
+    for pos in np.flatnonzero((ends < starts).to_numpy()):
+        report(eras, int(pos), "date_end", "ends before date_start", eras.frame["date_end"].iat[pos])
+    return Checked(problems, rejected)
 
-    good_actors = {a for pos, a in enumerate(actors.frame["actor_id"]) if pos not in rejected["actors.csv"]}
-    places = tables["places.csv"]
-    good_places = {p for pos, p in enumerate(places.frame["place_id"]) if pos not in rejected["places.csv"]}
 
-    events = tables["events.csv"]
-    event_ids = set(events.frame["event_id"])
-    sources = tables["sources.csv"]
-    for pos, event_id in enumerate(sources.frame["event_id"]):
-        if event_id and event_id not in event_ids:
-            report(sources, pos, "event_id", "names an event that does not exist", event_id)
-    sourced = {e for pos, e in enumerate(sources.frame["event_id"]) if pos not in rejected["sources.csv"]}
+def accepted_ids(table: Table, key: str, rejected: set[int]) -> set[str]:
+    return {value for pos, value in enumerate(table.frame[key]) if pos not in rejected}
+
+
+def check_events_chunk(
+    events: Table, event_types: tuple[str, ...], good_actors: set[str], good_places: set[str], today: dt.date
+) -> Checked:
+    """Every rule that one event row can be judged on alone (ids across chunks and sources are
+    checked afterwards, in the query engine, over the whole file)."""
+    problems: list[Problem] = list(events.problems)
+    rejected: set[int] = set()
+
+    def report(pos: int, field_name: str | None, reason: str, value: str = "") -> None:
+        problems.append(Problem(events.name, events.lines[pos], field_name, reason, value))
+        rejected.add(pos)
+
+    line_to_pos = {line: pos for pos, line in enumerate(events.lines)}
+    for problem in _schema_problems(events, build_schemas(event_types)["events.csv"]):
+        problems.append(problem)
+        rejected.add(line_to_pos[problem.line])
 
     frame = events.frame
     today_iso = today.isoformat()
 
     def flag(mask: pd.Series, field_name: str, reason: str, values: pd.Series | None = None) -> None:
-        """Report every row where ``mask`` holds (rules are vectorised: 100,000 rows stay fast)."""
+        """Report every row where ``mask`` holds (rules are vectorised: large chunks stay fast)."""
         for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            report(events, int(pos), field_name, reason, "" if values is None else str(values.iat[pos]))
+            report(int(pos), field_name, reason, "" if values is None else str(values.iat[pos]))
 
     # actors: 'id:role; id:role' exploded to one row per pair
     pairs = frame["actors"].str.split(";").explode().str.strip()
@@ -187,13 +289,13 @@ def check_tables(tables: dict[str, Table], today: dt.date | None = None) -> Chec
     actor_id = pairs.str.partition(":")[0].str.strip()
     role = pairs.str.partition(":")[2].str.strip()
     for pos, value in actor_id[~actor_id.isin(good_actors)].items():
-        report(events, int(pos), "actors", "names an unknown actor", value)
+        report(int(pos), "actors", "names an unknown actor", value)
     for pos, value in pairs[~role.isin(ROLES)].items():
-        report(events, int(pos), "actors", f"role must be one of: {', '.join(ROLES)}", value.replace(" ", ""))
+        report(int(pos), "actors", f"role must be one of: {', '.join(ROLES)}", value.replace(" ", ""))
     claimants = frame["claimed_by"].str.split(";").explode().str.strip()
     claimants = claimants[claimants.fillna("") != ""]
     for pos, value in claimants[~claimants.isin(good_actors)].items():
-        report(events, int(pos), "claimed_by", "names an unknown actor", value)
+        report(int(pos), "claimed_by", "names an unknown actor", value)
     flag(
         (frame["verification"] == "claimed") & ~frame.index.isin(claimants.index),
         "claimed_by",
@@ -201,17 +303,45 @@ def check_tables(tables: dict[str, Table], today: dt.date | None = None) -> Chec
     )
     place = frame["place_id"]
     flag((place != "") & ~place.isin(good_places), "place_id", "names an unknown place", place)
-    start, end = frame["date_start"], frame["date_end"]
-    flag((end != "") & (start != "") & (end < start), "date_end", "ends before date_start", end)
-    for name in ("date_start", "date_end"):
-        value = frame[name]
-        flag((value.str.len() == 10) & (value > today_iso), name, f"is in the future (today is {today_iso})", value)
+    # dates compared as dates, and only where both are real dates (2020-02-30 is reported once)
+    start = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
+    end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
+    flag(end < start, "date_end", "ends before date_start", frame["date_end"])
+    flag(
+        (frame["date_precision"] == "month") & start.notna() & (start.dt.day != 1),
+        "date_start",
+        "with month precision the day must be 01",
+        frame["date_start"],
+    )
+    flag(
+        (frame["date_precision"] == "year") & start.notna() & ((start.dt.day != 1) | (start.dt.month != 1)),
+        "date_start",
+        "with year precision the date must be YYYY-01-01",
+        frame["date_start"],
+    )
+    for name, parsed in (("date_start", start), ("date_end", end)):
+        flag(parsed > pd.Timestamp(today_iso), name, f"is in the future (today is {today_iso})", frame[name])
     low, best, high = (
-        pd.to_numeric(frame[c], errors="coerce") for c in ("fatalities_low", "fatalities", "fatalities_high")
+        pd.to_numeric(frame[c].where(frame[c].str.fullmatch(_WHOLE)), errors="coerce")
+        for c in ("fatalities_low", "fatalities", "fatalities_high")
     )
     flag(low > best, "fatalities_low", "is greater than fatalities", frame["fatalities_low"])
     flag(best > high, "fatalities_high", "is less than fatalities", frame["fatalities_high"])
     flag(low > high, "fatalities_high", "is less than fatalities_low", frame["fatalities_high"])
-    flag((frame["event_id"] != "") & ~frame["event_id"].isin(sourced), "sources", "has no valid source in sources.csv")
-    problems.sort(key=lambda p: (p.file, p.line or 0))
-    return Checked(problems, rejected)
+    for column in ("title", "summary"):
+        flag(frame[column].str.contains(_CONTROL, regex=True), column, "contains control characters")
+    return Checked(problems, {events.name: rejected})
+
+
+def check_sources_chunk(sources: Table) -> Checked:
+    problems: list[Problem] = list(sources.problems)
+    rejected: set[int] = set()
+    line_to_pos = {line: pos for pos, line in enumerate(sources.lines)}
+    for problem in _schema_problems(sources, build_schemas(())["sources.csv"]):
+        problems.append(problem)
+        rejected.add(line_to_pos[problem.line])
+    return Checked(problems, {sources.name: rejected})
+
+
+_WHOLE = r"\d{1,18}"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"

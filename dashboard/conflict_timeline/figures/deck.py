@@ -12,6 +12,7 @@ import pydeck as pdk
 
 from conflict_timeline.data.text import fold
 from conflict_timeline.figures.palette import hex_to_rgb, type_color
+from conflict_timeline.ui.safe import WORD_JOINER, plain
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # Nagorno-Karabakh and its surroundings: Armenia, Azerbaijan, the Iranian border.
@@ -34,7 +35,7 @@ LABEL_PLACEMENT = {
     "nakhchivan": ("end", [-7, 0]),
     "stepanakert": ("middle", [0, -15]),
 }
-POINT_LIMIT = 20_000
+POINT_LIMIT = 5_000  # past this the page draws the density grid (bounded rows, bounded bytes)
 TOOLTIP_STYLE = {"maxWidth": "320px", "whiteSpace": "pre-wrap", "fontSize": "12px"}
 DENSITY_CELL_DEG = 0.1
 LABEL_PLACES = (
@@ -75,6 +76,14 @@ def in_region(events: pd.DataFrame) -> pd.Series:
     return events["longitude"].between(lon0, lon1) & events["latitude"].between(lat0, lat1)
 
 
+def deck_text(text: object) -> str:
+    """Data text for a map layer: deck.gl's JSON converter reads a string starting with "@@" as an
+    expression or class reference (one such title would replace the map with an error), so such
+    a string gets an invisible word joiner in front; bidi overrides are dropped."""
+    text = plain(text)
+    return WORD_JOINER + text if text.startswith("@@") else text
+
+
 def tooltip_text(events: pd.DataFrame) -> list[str]:
     """Plain text (the tooltip uses 'text', never 'html', so data cannot inject markup)."""
     out = []
@@ -82,8 +91,10 @@ def tooltip_text(events: pd.DataFrame) -> list[str]:
         toll = "" if pd.isna(row.fatalities) else f"\nFatalities: {int(row.fatalities)} ({row.verification})"
         precision = "" if row.geo_precision == "exact" else f" (location: {row.geo_precision})"
         out.append(
-            f"{row.title}\n{row.date_start:%d %b %Y} · {row.type_label}\n{row.place_label}{precision}"
-            f"\n{', '.join(row.actor_names)}\nVerification: {row.verification}{toll}"
+            deck_text(
+                f"{row.title}\n{row.date_start:%d %b %Y} · {row.type_label}\n{row.place_label}{precision}"
+                f"\n{row.actor_names or ''}\nVerification: {row.verification}{toll}"
+            )
         )
     return out
 
@@ -104,19 +115,11 @@ def point_frame(events: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def density_frame(events: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.DataFrame:
-    """Events binned on the server into square cells (so the browser never gets every point)."""
-    if events.empty:
+def density_frame(cells: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.DataFrame:
+    """Grid cells binned in the query engine (``query.density_cells``) as coloured squares."""
+    if cells.empty:
         return pd.DataFrame(columns=["polygon", "events", "fatalities", "color", "tooltip"])
-    gx = np.floor(events["longitude"].to_numpy() / cell).astype(int)
-    gy = np.floor(events["latitude"].to_numpy() / cell).astype(int)
-    fat = events["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=float)
-    grid = (
-        pd.DataFrame({"gx": gx, "gy": gy, "fat": fat})
-        .groupby(["gx", "gy"])
-        .agg(events=("fat", "size"), fatalities=("fat", "sum"))
-        .reset_index()
-    )
+    grid = cells
     top = max(int(grid["events"].max()), 1)
     frame = pd.DataFrame(
         {
@@ -160,7 +163,7 @@ def label_frame(places: pd.DataFrame) -> pd.DataFrame:
         for name in (row.name, row.name_armenian, row.name_azerbaijani):
             if name and fold(name) not in names:
                 names[fold(name)] = name
-        labels.append(" / ".join(names.values()))
+        labels.append(deck_text(" / ".join(names.values())))
     placement = [LABEL_PLACEMENT.get(pid, ("start", [7, 0])) for pid in rows["place_id"]]
     return pd.DataFrame(
         {
@@ -174,16 +177,15 @@ def label_frame(places: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_deck(
-    events: pd.DataFrame,
+    points: pd.DataFrame | None,
+    cells: pd.DataFrame | None,
     places: pd.DataFrame,
-    mode: str = "points",
     basemap: str = "offline",
     selected: str | None = None,
-    point_limit: int = POINT_LIMIT,
-) -> tuple[pdk.Deck, str]:
-    """The map deck and the mode actually drawn ('points' or 'density': too many points fall back)."""
-    if mode == "points" and len(events) > point_limit:
-        mode = "density"
+) -> pdk.Deck:
+    """The map deck: one marker per event in ``points``, or the density grid ``cells`` when
+    ``points`` is None (``query.density_cells``: the page decides which, from the count)."""
+    mode = "points" if points is not None else "density"
     layers = []
     if basemap == "offline":  # sea and beyond-the-edge background under the borders
         x0, y0, x1, y1 = base_countries()["bbox"]
@@ -215,7 +217,7 @@ def build_deck(
         layers.append(
             pdk.Layer(
                 "PolygonLayer",
-                data=density_frame(events),
+                data=density_frame(cells if cells is not None else pd.DataFrame()),
                 id="density",
                 get_polygon="polygon",
                 get_fill_color="color",
@@ -224,7 +226,7 @@ def build_deck(
             )
         )
     else:
-        points = point_frame(events)
+        points = point_frame(points)
         # one circle per place and precision: stacked translucent circles would darken with the count
         vague = points[points["uncertainty"] > 0].drop_duplicates(["lon", "lat", "uncertainty"])
         layers.append(
@@ -307,4 +309,4 @@ def build_deck(
         # plain text (never html), wrapped so it stays inside the map
         tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
     )
-    return deck, mode
+    return deck

@@ -8,6 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from conflict_timeline.figures.palette import type_color
+from conflict_timeline.ui.safe import plain
+
+
+def _text(label: object) -> str:
+    return html.escape(plain(label), quote=False)
 
 
 def build_type_legend(
@@ -16,7 +21,8 @@ def build_type_legend(
     """One coloured marker per event type present (circles: violence, diamonds: politics), then
     ``extra`` (label, colour) squares such as the fatality bars' colours. One trace: it is fast."""
     rows = event_types[event_types["event_type"].isin(present)]
-    labels = [html.escape(label) for label in rows["label"]] + [html.escape(label) for label, _ in extra or []]
+    # Plotly text takes a little HTML: escape <, > and & only (it shows &quot; and &#x27; literally)
+    labels = [_text(label) for label in rows["label"]] + [_text(label) for label, _ in extra or []]
     colours = [type_color(t) for t in rows["event_type"]] + [colour for _, colour in extra or []]
     symbols = ["circle" if c == "violence" else "diamond" for c in rows["category"]] + ["square"] * len(extra or [])
     count = len(labels)

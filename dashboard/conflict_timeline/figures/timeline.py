@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from conflict_timeline.data.query import BIN_LABELS, counts_over_time, period_start, recorded_fatalities
+from conflict_timeline.data.query import BIN_LABELS
 from conflict_timeline.figures.palette import ERA_FILL, VERIFICATION_COLORS, type_color
 
 # Past this many events the top panel shows binned counts instead of one marker per event.
@@ -38,6 +38,16 @@ def lane_of(events: pd.DataFrame, lane: str) -> pd.Series:
     if lane == "type":
         return events["type_label"].astype(str)
     return events["side"].astype(str).map(LANE_LABELS).fillna("Other")
+
+
+def lane_names(values: pd.Series, lane: str) -> pd.Series:
+    """Lane labels for the values of ``query.lane_column`` (a side id, or a type label)."""
+    return values.astype(str) if lane == "type" else values.astype(str).map(LANE_LABELS).fillna("Other")
+
+
+def recorded_fatalities(events: pd.DataFrame) -> pd.Series:
+    """The figure drawn: the best estimate, else the lowest reported (as ``query.RECORDED``)."""
+    return events["fatalities"].astype("Float64").fillna(events["fatalities_low"].astype("Float64"))
 
 
 def _jitter(ids: pd.Series) -> np.ndarray:
@@ -94,7 +104,7 @@ def hover_text(events: pd.DataFrame) -> list[str]:
         + "<br>"
         + _esc_series(events["place_label"])
         + "<br>"
-        + _esc_series(events["actor_names"].map(", ".join))
+        + _esc_series(events["actor_names"].fillna(""))
         + "<br>Verification: "
         + verification
         + toll
@@ -103,16 +113,22 @@ def hover_text(events: pd.DataFrame) -> list[str]:
 
 
 def build_timeline(
-    events: pd.DataFrame,
+    points: pd.DataFrame | None,
+    grid: pd.DataFrame | None,
+    counts: pd.DataFrame,
     eras: pd.DataFrame,
     date_from: pd.Timestamp,
     date_to: pd.Timestamp,
     freq: str,
     lane: str = "side",
     selected: str | None = None,
-    point_limit: int = POINT_LIMIT,
+    key_events: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Three stacked panels sharing one date axis: events, events per bin, fatalities per bin."""
+    """Three stacked panels sharing one date axis: events, events per bin, fatalities per bin.
+
+    ``points`` are the events to draw one by one; when there are too many, ``grid`` holds the
+    binned counts per lane (``query.lane_grid``) instead. ``counts`` is ``query.counts_over_time``.
+    """
     fig = make_subplots(
         rows=3,
         cols=1,
@@ -125,21 +141,16 @@ def build_timeline(
             f"Fatalities recorded in events per {BIN_LABELS[freq]}, by verification (not a full toll)",
         ),
     )
-    original = events
-    # An event that began before the range (a siege, a blockade) is drawn at the range's start.
-    events = events.assign(date_start=events["date_start"].clip(lower=date_from))
-    lanes_all = lane_of(events, lane)
-    lane_names = sorted(lanes_all.unique()) if len(events) else []
-    lane_pos = {name: i for i, name in enumerate(lane_names)}
-    aggregated = len(events) > point_limit
-
+    aggregated = points is None
     if aggregated:
-        binned = events.assign(_lane=lanes_all, _period=period_start(events["date_start"], freq))
-        grid = binned.groupby(["_lane", "_period"]).size().reset_index(name="n")
+        grid = grid if grid is not None else pd.DataFrame(columns=["lane", "period", "n"])
+        lanes = lane_names(grid["lane"], lane)
+        names = sorted(lanes.unique())
+        lane_pos = {name: i for i, name in enumerate(names)}
         fig.add_trace(
             go.Scatter(
-                x=grid["_period"],
-                y=grid["_lane"].map(lane_pos),
+                x=grid["period"],
+                y=lanes.map(lane_pos),
                 mode="markers",
                 name="events (binned)",
                 marker={"size": np.clip(4 + 2.2 * np.sqrt(grid["n"]), 4, 30), "color": "#0072B2", "opacity": 0.6},
@@ -151,13 +162,16 @@ def build_timeline(
             col=1,
         )
     else:
+        original = points
+        # An event that began before the range (a siege, a blockade) is drawn at the range's start.
+        events = points.assign(date_start=points["date_start"].clip(lower=date_from))
+        lanes_all = lane_of(events, lane)
+        names = sorted(lanes_all.unique()) if len(events) else []
+        lane_pos = {name: i for i, name in enumerate(names)}
         hovers = pd.Series(hover_text(original), index=original.index)  # one vectorised pass for all
         for event_type, group in events.groupby("event_type", observed=True, sort=True):
             ys = lanes_all.loc[group.index].map(lane_pos).to_numpy() + _jitter(group["event_id"])
-            is_violence = (
-                group["acled_event_type"].iloc[0] != "Strategic developments"
-                and group["acled_event_type"].iloc[0] != "Protests"
-            )
+            is_violence = group["category"].iloc[0] == "violence"
             fig.add_trace(
                 go.Scatter(
                     x=group["date_start"],
@@ -196,8 +210,8 @@ def build_timeline(
                 row=1,
                 col=1,
             )
+    lane_names_sorted = names
 
-    counts = counts_over_time(events, freq)
     fig.add_trace(
         go.Bar(
             x=counts["period"],
@@ -228,8 +242,8 @@ def build_timeline(
     # Shapes and annotations go in one layout update: each add_vrect/add_annotation call would
     # re-validate the whole figure (tens of milliseconds each).
     shapes, notes = _era_marks(eras, date_from, date_to)
-    if not aggregated:
-        key_shapes, key_notes = _key_event_marks(events, date_from, date_to)
+    if not aggregated and key_events is not None:
+        key_shapes, key_notes = _key_event_marks(key_events, date_from, date_to)
         shapes, notes = shapes + key_shapes, notes + key_notes
     fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
 
@@ -237,9 +251,9 @@ def build_timeline(
         row=1,
         col=1,
         tickmode="array",
-        tickvals=list(range(len(lane_names))),
-        ticktext=[_esc(n) for n in lane_names],
-        range=[-0.6, max(len(lane_names) - 0.4, 0.6)],
+        tickvals=list(range(len(lane_names_sorted))),
+        ticktext=[_esc(n) for n in lane_names_sorted],
+        range=[-0.6, max(len(lane_names_sorted) - 0.4, 0.6)],
         fixedrange=True,
         showgrid=False,
     )
@@ -306,7 +320,7 @@ def _era_marks(eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestam
 
 
 def _key_event_marks(events: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> tuple[list, list]:
-    key = events[events["event_type"].isin(KEY_EVENT_TYPES)]
+    key = events.assign(date_start=events["date_start"].clip(lower=date_from))
     if key.empty:
         return [], []
     span = max((date_to - date_from).days, 1)

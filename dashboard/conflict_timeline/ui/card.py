@@ -7,6 +7,7 @@ import streamlit as st
 
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.ui import url_state
+from conflict_timeline.ui.data_access import q
 from conflict_timeline.ui.safe import md, md_link
 from conflict_timeline.ui.selection import reset_selections
 
@@ -36,6 +37,10 @@ def fatalities_text(row: pd.Series) -> str:
     return ", ".join(parts) + f" ({row['verification']})"
 
 
+def _ids(cell) -> list[str]:
+    return [part for part in str(cell or "").split(";") if part]
+
+
 def _close() -> None:
     url_state.select_event(None)
     reset_selections()
@@ -44,9 +49,8 @@ def _close() -> None:
 # A modal dialog: opening a card never pushes the chart or map the user clicked out of view.
 # Closing it (✕, Esc, click outside or the button) clears the `event` parameter.
 def render(data: Dataset, event_id: str) -> None:
-    match = data.events[data.events["event_id"] == event_id]
-    if not match.empty:
-        row = match.iloc[0]
+    row = q(data, "event_by_id", event_id)
+    if row is not None:
         title = row["title"] if len(row["title"]) <= 80 else row["title"][:78] + "…"
         # the dialog header shows the event's title as markdown: escape it like any data text
         st.dialog(md(title), width="large", on_dismiss=_close)(_card)(data, row)
@@ -59,23 +63,24 @@ def _card(data: Dataset, row: pd.Series) -> None:
         st.caption(f"{md(date_text(row))} · {md(row['type_label'])} · ACLED: {md(row['acled_event_type'])}")
         st.markdown(md(row["summary"]))
         left, right = st.columns(2)
-        names = " · ".join(md(n) for n in row["all_names"])
+        all_names = data.places.at[row["place_id"], "all_names"] if row["place_id"] in data.places.index else []
+        names = " · ".join(md(n) for n in all_names)
         left.markdown(f"**Place:** {md(row['place_name'])} ({md(row['geo_precision'])})  \n**Also known as:** {names}")
         roles = [
             f"{md(data.actors.at[a, 'name'] if a in data.actors.index else a)} — {md(r)}"
-            for a, r in zip(row["actor_ids"], row["actor_roles"])
+            for a, r in zip(_ids(row["actor_ids"]), _ids(row["actor_roles"]))
         ]
         left.markdown("**Actors:**  \n" + "  \n".join(roles))
-        claimants = [md(data.actors.at[a, "short_name"]) for a in row["claimed_by_ids"] if a in data.actors.index]
+        claimants = [md(data.actors.at[a, "short_name"]) for a in _ids(row["claimed_by"]) if a in data.actors.index]
         right.markdown(
             f"**Fatalities:** {md(fatalities_text(row))}  \n"
             f"**Verification:** {md(VERIFICATION_TEXT.get(str(row['verification']), row['verification']))}  \n"
             f"**Claimed by:** {', '.join(claimants) if claimants else '—'}"
         )
         links = []
-        for source in row["sources"]:
-            date = "" if pd.isna(source["published"]) else f", {pd.Timestamp(source['published']):%d %b %Y}"
-            links.append(f"- {md_link(source['publisher'] or source['url'], source['url'])}{md(date)}")
+        for source in q(data, "event_sources", row["event_id"]).itertuples(index=False):
+            date = "" if pd.isna(source.published) else f", {pd.Timestamp(source.published):%d %b %Y}"
+            links.append(f"- {md_link(source.publisher or source.url, source.url)}{md(date)}")
         right.markdown("**Sources:**  \n" + "\n".join(links))
         st.caption(f"Event id: `{row['event_id']}` — this view's link opens this card.")
         # a button inside a dialog reruns only the dialog: rerun the app so the dialog goes away

@@ -1,4 +1,4 @@
-"""What every page reads: the dataset, the view (filters + selected event) and the filtered events."""
+"""What every page reads: the dataset, the view (filters + selected event) and the match count."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import streamlit as st
 
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.query import FilterSpec, choose_bin
+from conflict_timeline.ui.data_access import q
 from conflict_timeline.ui.safe import md
 from conflict_timeline.ui.url_state import ViewState
 
@@ -20,7 +21,7 @@ class PageContext:
     data: Dataset
     view: ViewState
     spec: FilterSpec
-    events: pd.DataFrame
+    count: int  # events matching the filters
 
     @property
     def date_from(self) -> pd.Timestamp:
@@ -33,6 +34,10 @@ class PageContext:
     @property
     def freq(self) -> str:
         return choose_bin(self.date_from, self.date_to)
+
+    def q(self, name: str, *args):
+        """A cached query on this dataset (see ``conflict_timeline.data.query``)."""
+        return q(self.data, name, *args)
 
 
 def set_context(ctx: PageContext) -> None:
@@ -53,7 +58,7 @@ def page_header(title: str) -> PageContext:
 
 def view_summary(ctx: PageContext) -> str:
     data, view = ctx.data, ctx.view
-    parts = [f"{len(ctx.events)} of {len(data.events)} events", f"{view.date_from:%d %b %Y} – {view.date_to:%d %b %Y}"]
+    parts = [f"{ctx.count:,} of {data.n_events:,} events", f"{view.date_from:%d %b %Y} – {view.date_to:%d %b %Y}"]
     if view.actors:
         parts.append("actors: " + ", ".join(md(data.actors.at[a, "short_name"]) for a in view.actors))
     if view.types:

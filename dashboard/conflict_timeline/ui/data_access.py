@@ -1,23 +1,59 @@
-"""Cached access to the dataset, keyed on (path, dataset version)."""
+"""Cached access to the dataset and to query results, shared by every session of the process.
+
+The dataset (reference tables and a handle on its compiled store) is a cached resource keyed on
+(path, dataset version); query results are cached by store and arguments, so ten viewers who open
+the same link share one computation.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from conflict_timeline.data.cache import load_dataset_cached
-from conflict_timeline.data.load import Dataset
+from conflict_timeline.data import query
+from conflict_timeline.data.load import Dataset, load_dataset
 from conflict_timeline.data.paths import check_data_dir, dataset_version, resolve_data_dir
+from conflict_timeline.data.store import open_store, read_meta, store_path
+
+_DATASETS: dict[str, Dataset] = {}
 
 
-# cache_resource, not cache_data: the Dataset is shared read-only by every session, and
-# cache_data would unpickle a full copy on every rerun (seconds at 100,000 events).
-@st.cache_resource(show_spinner="Loading events…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load(path: str, version: str) -> Dataset:
-    return load_dataset_cached(path)
+    data = load_dataset(path)
+    _DATASETS[str(data.store)] = data
+    return data
+
+
+def _compile_with_progress(path) -> None:
+    """A first compile of a large dataset takes a while: say what is being done, and how far it is."""
+    with st.status("Preparing the dataset (first use of this version)…", expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(what: str, done: int, total: int) -> None:
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{what}: {done:,} of {total:,} rows")
+
+        open_store(path, progress=progress)
+        status.update(label="Dataset ready", state="complete", expanded=False)
 
 
 def get_dataset() -> Dataset:
     """The dataset at --data/$CONFLICT_TIMELINE_DATA/data/, re-read when its content changes."""
     path = resolve_data_dir()
     check_data_dir(path)
-    return _load(str(path), dataset_version(path))
+    version = dataset_version(path)
+    if read_meta(store_path(path, version)) is None:
+        _compile_with_progress(path)
+    data = _load(str(path), version)
+    _DATASETS[str(data.store)] = data
+    return data
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _cached(store: str, name: str, args: tuple):
+    return getattr(query, name)(_DATASETS[store], *args)
+
+
+def q(data: Dataset, name: str, *args):
+    """``query.<name>(data, *args)``, cached for every session by store and arguments."""
+    _DATASETS.setdefault(str(data.store), data)
+    return _cached(str(data.store), name, args)

@@ -1,4 +1,7 @@
-"""Showing untrusted data text in Streamlit: markdown-escaped text and http(s)-only links."""
+"""Showing untrusted data text: markdown-escaped text, http(s)-only links, no bidi overrides.
+
+No Streamlit import here: the figure builders use ``plain`` too.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,29 @@ import re
 from urllib.parse import quote, urlsplit
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
+# Explicit embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): data carrying them
+# can show text reversed (U+202E). The implicit marks (LRM, RLM, ALM) cannot, and are kept.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Streamlit draws `:material/name:` and `:emoji_name:` shortcodes as icons even when the colons are
+# backslash-escaped; a word joiner (invisible) after the colon leaves no shortcode to find.
+_SHORTCODE_START = re.compile(r":(?=[\w+-])")
+WORD_JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """Data text for any display (tables, tooltips, charts): without bidi override characters."""
+    return _BIDI_CONTROLS.sub("", str(text))
+
+
+def no_shortcodes(text: str) -> str:
+    return _SHORTCODE_START.sub(":" + WORD_JOINER, text)
 
 
 def md(text: object) -> str:
-    """Escape every markdown (and LaTeX/HTML) metacharacter so data renders as plain text."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Escape every markdown (and LaTeX/HTML) metacharacter so data renders as plain text,
+    with no bidi overrides and no icon or emoji shortcodes."""
+    text = no_shortcodes(plain(text))
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def safe_url(url: str) -> str | None:

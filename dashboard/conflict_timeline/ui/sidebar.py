@@ -109,4 +109,4 @@ def draw(data: Dataset, count_slot) -> ViewState:
 
 
 def draw_count(slot, shown: int, total: int) -> None:
-    slot.markdown(f"**{shown} of {total} events**")
+    slot.markdown(f"**{shown:,} of {total:,} events**")

@@ -9,14 +9,19 @@ A bad value is ignored with a notice naming it, and the rest of the link still a
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from conflict_timeline.data.load import Dataset
-from conflict_timeline.data.query import FilterSpec
+from conflict_timeline.data.query import FilterSpec, existing_event_ids
 from conflict_timeline.data.schema import VERIFICATIONS
+from conflict_timeline.ui.safe import no_shortcodes
 
 PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "lane", "view", "v")
 # Page-level choices that belong to the view too (widget key, allowed values; the first is the default).
@@ -25,6 +30,12 @@ CHOICES = {"lane": ("lane", ("side", "type")), "view": ("map-mode", ("points", "
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 MAX_TEXT = 200
+# A notice shows at most this many characters of a value, and a link gets at most this many notices.
+MAX_SHOWN = 60
+MAX_NOTICES = 6
+# Parameters that take one value: an earlier repeat is ignored with a notice, the last one applies.
+SINGLE = ("from", "to", "event", "lane", "view", "v")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Widget keys in st.session_state, one per parameter.
 KEYS = {
     "from": "f_from",
@@ -57,10 +68,10 @@ class ViewState:
 
 def data_range(data: Dataset) -> tuple[dt.date, dt.date]:
     """The default date range: first event start to last event end (or today for an empty dataset)."""
-    if data.events.empty:
+    if data.date_min is None or data.date_max is None:
         today = dt.date.today()
         return today, today
-    return data.events["span_start"].min().date(), data.events["span_end"].max().date()
+    return data.date_min, data.date_max
 
 
 def default_state(data: Dataset) -> ViewState:
@@ -69,34 +80,97 @@ def default_state(data: Dataset) -> ViewState:
 
 
 def _parse_date(raw: str) -> dt.date | None:
+    """Only the documented form, YYYY-MM-DD (Python would also take 20201001 and 2020-W40-1)."""
+    raw = raw.strip()
+    if not _ISO_DATE.fullmatch(raw):
+        return None
     try:
-        return dt.date.fromisoformat(raw.strip())
+        return dt.date.fromisoformat(raw)
     except ValueError:
         return None
 
 
+def _visible(text: str) -> str:
+    """Control, format (bidi) and line-break characters as escapes."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        for ch in text
+    )
+
+
+def code(text: object, limit: int = MAX_SHOWN) -> str:
+    """Untrusted text as a markdown code span it cannot break out of, cut to ``limit`` characters.
+
+    Inside a code span nothing renders (no emphasis, links, images, headings, KaTeX, icons); the
+    fence is one backtick longer than the longest run of backticks in the text.
+    """
+    text = str(text)
+    cut = len(text) > limit
+    shown = _visible(text[:limit])
+    if len(shown) > 2 * limit:  # escapes make text longer: bound that too
+        shown, cut = shown[: 2 * limit], True
+    # Streamlit rewrites `:material/` even inside code spans: leave it no shortcode to find
+    shown = no_shortcodes(shown)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") or not shown.strip() else ""
+    return f"{fence}{pad}{shown}{pad}{fence}" + (f"… ({len(text):,} characters)" if cut else "")
+
+
+def _ignored(name: str, value: str, why: str) -> str:
+    if not value.strip():  # blank: show it as the link spells it (%20, %09)
+        value = quote(value)
+    return f"Ignored {code(f'{name}={value}')}: {why}."
+
+
+def _bounded(notices: list[str]) -> list[str]:
+    if len(notices) <= MAX_NOTICES:
+        return notices
+    rest = len(notices) - (MAX_NOTICES - 1)
+    return [*notices[: MAX_NOTICES - 1], f"… and {rest} more values in this link were ignored."]
+
+
 def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewState, list[str]]:
-    """Validate raw query parameters into a view state; every ignored value gets a notice."""
+    """Validate raw query parameters into a view state; every ignored value gets a notice.
+
+    Notices are markdown with each value in a code span (see ``code``), at most ``MAX_NOTICES``.
+    """
     state = default_state(data)
     notices: list[str] = []
 
     def values(name: str) -> list[str]:
-        return [v for v in raw.get(name, []) if v is not None]
+        """The given values; blank ones (``actor=%20``) are ignored with a notice, empty ones silently."""
+        out = []
+        for value in raw.get(name, []):
+            if value is None or value == "":
+                continue
+            if not value.strip():
+                notices.append(_ignored(name, value, "the value is blank"))
+            else:
+                out.append(value)
+        return out
+
+    def single(name: str) -> str | None:
+        """The last value of a one-value parameter; every earlier repeat gets a notice."""
+        given = values(name)
+        for value in given[:-1]:
+            notices.append(_ignored(name, value, f"`{name}` takes one value and a later one was given"))
+        return given[-1] if given else None
 
     dates: dict[str, dt.date] = {}
     for name in ("from", "to"):
-        given = values(name)
-        if not given or not given[-1].strip():
+        value = single(name)
+        if value is None:
             continue
-        parsed = _parse_date(given[-1])
+        parsed = _parse_date(value)
         if parsed is None:
-            notices.append(f"Ignored `{name}={given[-1]}`: not a date (expected YYYY-MM-DD).")
+            notices.append(_ignored(name, value, "not a date (expected YYYY-MM-DD)"))
         elif not MIN_DATE <= parsed <= MAX_DATE:
-            notices.append(f"Ignored `{name}={given[-1]}`: dates run from {MIN_DATE} to {MAX_DATE}.")
+            notices.append(_ignored(name, value, f"dates run from {MIN_DATE} to {MAX_DATE}"))
         else:
             dates[name] = parsed
     if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
-        notices.append(f"Ignored `from={dates['from']}` and `to={dates['to']}`: the start is after the end.")
+        start, end = dates["from"], dates["to"]
+        notices.append(f"Ignored {code(f'from={start}')} and {code(f'to={end}')}: the start is after the end.")
         dates.clear()
     state.date_from = dates.get("from", state.date_from)
     state.date_to = dates.get("to", state.date_to)
@@ -115,39 +189,38 @@ def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewS
     for name, (known, why) in vocabularies.items():
         good: list[str] = []
         for value in values(name):
-            value = value.strip()
-            if value in known:
-                if value not in good:
-                    good.append(value)
-            elif value:
-                notices.append(f"Ignored `{name}={value}`: {why}.")
+            if value.strip() in known:
+                if value.strip() not in good:
+                    good.append(value.strip())
+            else:
+                notices.append(_ignored(name, value, why))
         setattr(state, {"actor": "actors", "type": "types"}.get(name, name), good)
 
-    event = values("event")
-    if event and event[-1].strip():
-        if event[-1].strip() in set(data.events["event_id"]):
-            state.event = event[-1].strip()
+    event = single("event")
+    if event is not None:
+        if event.strip() in existing_event_ids(data, [event.strip()]):
+            state.event = event.strip()
         else:
-            notices.append(f"Ignored `event={event[-1]}`: no such event in this dataset.")
+            notices.append(_ignored("event", event, "no such event in this dataset"))
 
     for name, (_, allowed) in CHOICES.items():
-        given = values(name)
-        if given and given[-1].strip():
-            if given[-1].strip() in allowed:
-                setattr(state, name, given[-1].strip())
+        value = single(name)
+        if value is not None:
+            if value.strip() in allowed:
+                setattr(state, name, value.strip())
             else:
-                notices.append(f"Ignored `{name}={given[-1]}`: expected {' or '.join(allowed)}.")
+                notices.append(_ignored(name, value, f"expected {' or '.join(allowed)}"))
 
-    version = values("v")
-    if version and version[-1] and version[-1] != data.version:
+    version = single("v")
+    if version is not None and version != data.version:
         notices.append(
-            f"This link was made with dataset version `{version[-1]}`; the current data is version "
+            f"This link was made with dataset version {code(version)}; the current data is version "
             f"`{data.version}`, so some events may have changed."
         )
     for name in raw:
         if name not in PARAMS:
-            notices.append(f"Ignored unknown parameter `{name}`.")
-    return state, notices
+            notices.append(f"Ignored unknown parameter {code(name)}.")
+    return state, _bounded(notices)
 
 
 def to_params(state: ViewState, data: Dataset) -> dict[str, list[str]]:
@@ -193,24 +266,41 @@ def put_state(state: ViewState) -> None:
         st.session_state[key] = getattr(state, name)
 
 
-def restore(data: Dataset) -> list[str]:
-    """On a session's first run, load the view from the URL; later runs keep the widgets' state.
+def _run_info() -> tuple[bool, str]:
+    """(is this run a browser Back/Forward?, the page being run)."""
+    ctx = get_script_run_ctx()
+    return bool(getattr(ctx, "is_history_navigation", False)), str(getattr(ctx, "page_script_hash", "") or "")
 
+
+def restore(data: Dataset) -> list[str]:
+    """Load the view from the URL on a session's first run and whenever the URL differs from what
+    the app last wrote (Back/Forward); other runs keep the widgets' state.
+
+    A page switch clears the query string (not a new URL to read: the view stays and ``write``
+    puts it back). That leaves a history entry with the new page and no query; Back onto it
+    shows the view that was written right after the switch, not the default view.
     If the data changes under a running session, the user's view stays; unknown ids are dropped
     with a notice, as for a link.
     """
-    loaded_for = st.session_state.get("_url_loaded_for")
-    if loaded_for == data.version:
-        return st.session_state.get("url_notices", [])
+    ss = st.session_state
+    raw = _raw_query()
+    history, page = _run_info()
+    loaded_for = ss.get("_url_loaded_for")
     if loaded_for is None:
-        state, notices = parse_params(_raw_query(), data)
-    else:
+        state, notices = parse_params(raw, data)
+    elif loaded_for != data.version:
         state, notices = parse_params(to_params(current(data), data), data)
         notices = [n for n in notices if "dataset version" not in n]
         notices.insert(0, "The data was updated while you were browsing; your view was kept.")
+    elif raw != ss.get("_url_last") and (raw or history):
+        if not raw:
+            raw = ss.get("_url_after_switch", {}).get(page, raw)
+        state, notices = parse_params(raw, data)
+    else:
+        return ss.get("url_notices", [])
     put_state(state)
-    st.session_state["_url_loaded_for"] = data.version
-    st.session_state["url_notices"] = notices
+    ss["_url_loaded_for"] = data.version
+    ss["url_notices"] = notices
     return notices
 
 
@@ -241,10 +331,25 @@ def _choice(name: str) -> str:
 
 
 def write(state: ViewState, data: Dataset) -> None:
-    """Mirror the view into the URL (also after a page switch, which clears the query string)."""
+    """Mirror the view into the URL, only when the URL does not already show this view.
+
+    So opening a valid link (even one without ``v`` or in another order) adds no history entry,
+    and after a page switch, which clears the query string, the view is written back.
+    """
+    ss = st.session_state
+    raw = _raw_query()
+    history, page = _run_info()
     params = to_params(state, data)
-    if params != _raw_query():
-        st.query_params.from_dict(params)
+    if params == raw or parse_params(raw, data)[0] == state:
+        ss["_url_last"] = raw
+        return
+    st.query_params.from_dict(params)
+    ss["_url_last"] = params
+    after_switch = ss.setdefault("_url_after_switch", {})
+    if params and not raw and not history:
+        after_switch[page] = params  # a page switch: its query-less history entry means this view
+    elif not params:
+        after_switch.pop(page, None)  # an empty query on this page is now a view of its own
 
 
 def select_event(event_id: str | None) -> None:

@@ -1,0 +1,422 @@
+"""Compile a data directory into a columnar store: validated, typed Parquet, one file per table.
+
+The CSV files stay the human-edited source of truth. Compiling validates them in bounded chunks
+(cross-table rules run in the query engine over the whole file), then writes Parquet under the
+cache directory, keyed by the dataset version and this code's version, never inside the data
+directory (it may be read-only). Every process reuses a compiled store; with
+``CONFLICT_TIMELINE_CACHE=off`` each process compiles into its own temporary directory.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from conflict_timeline.data import control as control_table
+from conflict_timeline.data.engine import new_connection
+from conflict_timeline.data.paths import dataset_version
+from conflict_timeline.data.text import fold, fold_series
+from conflict_timeline.data.validate import (
+    KEYS,
+    Problem,
+    check_events_chunk,
+    check_reference_tables,
+    check_sources_chunk,
+    iter_table,
+    read_table,
+)
+
+CACHE_ENV = "CONFLICT_TIMELINE_CACHE"
+FORMAT = 1
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+EVENT_TEXT = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "title",
+    "summary",
+    "event_type",
+    "place_id",
+    "geo_precision",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+    "claimed_by",
+    "verification",
+)
+
+
+def cache_root() -> Path | None:
+    setting = os.environ.get(CACHE_ENV, "").strip()
+    if setting.lower() == "off":
+        return None
+    if setting:
+        return Path(setting).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "conflict-timeline"
+
+
+@cache
+def code_version() -> str:
+    """Changes whenever the data layer's code does, so a store from older code is never reused."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def _process_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="conflict-timeline-store-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+def store_path(data_path: Path, version: str, today: dt.date | None = None) -> Path:
+    root = cache_root()
+    if root is None:
+        root = _process_dir()
+    key = f"{data_path}|{version}|{code_version()}|{today.isoformat() if today else ''}"
+    return root / f"store-{hashlib.sha256(key.encode()).hexdigest()[:20]}"
+
+
+def read_meta(store: Path) -> dict | None:
+    try:
+        meta = json.loads((store / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return meta if meta.get("format") == FORMAT else None
+
+
+def _fresh(meta: dict | None, today: dt.date) -> bool:
+    """A store is reused unless it set aside future-dated rows on an earlier day (they may be due now)."""
+    return meta is not None and not (meta.get("future_rejections") and meta.get("compiled_on") != today.isoformat())
+
+
+def open_store(data_path: Path, today: dt.date | None = None, progress: Progress | None = None) -> tuple[Path, dict]:
+    """The compiled store of ``data_path``, compiling it first if needed (one compiler at a time)."""
+    version = dataset_version(data_path)
+    target = store_path(data_path, version, today)
+    day = today or dt.date.today()
+    meta = read_meta(target)
+    if _fresh(meta, day):
+        return target, meta
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with (target.parent / (target.name + ".lock")).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process compiling the same store: wait, then reuse it
+        meta = read_meta(target)
+        if _fresh(meta, day):
+            return target, meta
+        work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+        try:
+            meta = compile_store(data_path, work, version, day, progress)
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(work, target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return target, meta
+
+
+def _count_lines(path: Path) -> int:
+    total = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            total += block.count(b"\n")
+    return max(total - 1, 0)
+
+
+def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "file": [p.file for p in problems],
+            "line": pd.array([p.line for p in problems], dtype="Int64"),
+            "field": [p.field or "" for p in problems],
+            "reason": [p.reason for p in problems],
+            "value": [p.value[:300] for p in problems],
+        }
+    )
+
+
+def compile_store(data_path: Path, out: Path, version: str, today: dt.date, progress: Progress | None) -> dict:
+    """Validate ``data_path`` chunk by chunk and write the store into ``out``; returns its metadata."""
+    report = progress or (lambda what, done, total: None)
+    parts = out / "parts"
+    parts.mkdir(parents=True)
+    con = new_connection()
+    con.execute(f"SET temp_directory = '{(out / 'tmp').as_posix()}'")
+
+    def write(frame: pd.DataFrame, name: str) -> None:
+        # explicit types: an empty chunk would otherwise give columns of type NULL
+        columns = ", ".join(
+            f'"{c}"::BIGINT AS "{c}"' if c in ("line", "pos") else f'"{c}"::VARCHAR AS "{c}"' for c in frame.columns
+        )
+        con.register("_frame", frame)
+        con.execute(f"COPY (SELECT {columns} FROM _frame) TO '{(parts / name).as_posix()}' (FORMAT parquet)")
+        con.unregister("_frame")
+
+    problems: list[Problem] = []
+    counts: dict[str, dict[str, int]] = {}
+
+    # 1. the reference tables: small, checked whole
+    tables = {name: read_table(data_path / name) for name in KEYS}
+    checked = check_reference_tables(tables)
+    problems += checked.problems
+    accepted = {}
+    for name, table in tables.items():
+        frame = table.frame.drop(index=sorted(checked.rejected[name])).reset_index(drop=True)
+        accepted[name] = frame
+        rows_in = len(table.frame) + sum(1 for p in table.problems if p.line and p.line > 1)
+        counts[name] = {"rows_in": rows_in, "accepted": len(frame), "rejected": rows_in - len(frame)}
+    actors, places = accepted["actors.csv"], accepted["places.csv"]
+    types = tuple(accepted["event_types.csv"]["event_type"])
+    good_actors, good_places = set(actors["actor_id"]), set(places["place_id"])
+
+    # 2. events, chunk by chunk: rules on each row, then the text kept as Parquet parts
+    total = _count_lines(data_path / "events.csv")
+    done = rows_in = 0
+    report("Validating events", 0, total)
+    for i, chunk in enumerate(iter_table(data_path / "events.csv")):
+        result = check_events_chunk(chunk, types, good_actors, good_places, today)
+        problems += result.problems
+        rejected = result.rejected["events.csv"]
+        rows_in += len(chunk.frame) + sum(1 for p in chunk.problems if p.line and p.line > 1)
+        frame = chunk.frame[list(EVENT_TEXT)].assign(line=chunk.lines, actors=chunk.frame["actors"])
+        write(frame.iloc[sorted(rejected)][["event_id", "line"]], f"rejected-{i}.parquet")
+        frame = frame.drop(index=sorted(rejected))
+        frame["own_text"] = fold_series(frame["title"] + " " + frame["summary"]) if len(frame) else ""
+        pairs = frame["actors"].str.split(";").explode().str.strip()
+        pairs = pairs[pairs.fillna("") != ""]
+        pair_frame = pd.DataFrame(
+            {
+                "event_id": frame["event_id"].loc[pairs.index].to_numpy(),
+                "actor_id": pairs.str.partition(":")[0].str.strip().to_numpy(),
+                "role": pairs.str.partition(":")[2].str.strip().to_numpy(),
+                "line": frame["line"].loc[pairs.index].to_numpy(),
+            }
+        )
+        pair_frame["pos"] = pair_frame.groupby("line").cumcount()
+        write(frame.drop(columns="actors"), f"events-{i}.parquet")
+        write(pair_frame, f"pairs-{i}.parquet")
+        done += len(chunk.frame)
+        report("Validating events", done, total)
+
+    # 3. sources, chunk by chunk
+    src_total = _count_lines(data_path / "sources.csv")
+    src_in = 0
+    for i, chunk in enumerate(iter_table(data_path / "sources.csv")):
+        result = check_sources_chunk(chunk)
+        problems += result.problems
+        src_in += len(chunk.frame) + sum(1 for p in chunk.problems if p.line and p.line > 1)
+        frame = chunk.frame[["event_id", "url", "publisher", "published"]].assign(line=chunk.lines)
+        write(frame.drop(index=sorted(result.rejected["sources.csv"])), f"sources-{i}.parquet")
+        report("Validating sources", src_in, src_total)
+
+    # 4. rules across whole files, in the engine: duplicate ids, sources and their events
+    report("Checking links between tables", 0, 1)
+    con.execute(f"CREATE VIEW ev_raw AS SELECT * FROM read_parquet('{parts.as_posix()}/events-*.parquet')")
+    con.execute(f"CREATE VIEW ev_rej AS SELECT * FROM read_parquet('{parts.as_posix()}/rejected-*.parquet')")
+    con.execute(f"CREATE VIEW pairs_raw AS SELECT * FROM read_parquet('{parts.as_posix()}/pairs-*.parquet')")
+    con.execute(f"CREATE VIEW src_raw AS SELECT * FROM read_parquet('{parts.as_posix()}/sources-*.parquet')")
+    cross: list[Problem] = []
+    dups = con.execute(
+        """SELECT line, event_id, first FROM (
+               SELECT line, event_id, min(line) OVER (PARTITION BY event_id) AS first FROM ev_raw)
+           WHERE line > first"""
+    ).fetchall()
+    cross += [
+        Problem(
+            "events.csv", line, "event_id", f"is duplicated; the first row with this id (line {first}) is kept", eid
+        )
+        for line, eid, first in dups
+    ]
+    con.execute(
+        "CREATE TEMP TABLE ev_ok AS SELECT event_id, line FROM ev_raw "
+        "WHERE line NOT IN (SELECT line FROM (SELECT line, min(line) OVER (PARTITION BY event_id) f FROM ev_raw) "
+        "WHERE line > f)"
+    )
+    orphan = con.execute(
+        """SELECT s.line, s.event_id, r.line FROM src_raw s
+           LEFT JOIN ev_ok o ON o.event_id = s.event_id
+           LEFT JOIN (SELECT event_id, min(line) AS line FROM ev_rej GROUP BY event_id) r ON r.event_id = s.event_id
+           WHERE o.event_id IS NULL AND s.event_id <> ''"""
+    ).fetchall()
+    for line, eid, rejected_line in orphan:
+        if rejected_line is None:
+            cross.append(Problem("sources.csv", line, "event_id", "names an event that does not exist", eid))
+        else:
+            cross.append(
+                Problem(
+                    "sources.csv",
+                    line,
+                    "event_id",
+                    f"belongs to an event that was set aside (events.csv:{rejected_line})",
+                    eid,
+                )
+            )
+    unsourced = con.execute(
+        "SELECT line, event_id FROM ev_ok WHERE event_id NOT IN (SELECT event_id FROM src_raw) ORDER BY line"
+    ).fetchall()
+    cross += [Problem("events.csv", line, "sources", "has no valid source in sources.csv") for line, _ in unsourced]
+    con.execute("DELETE FROM ev_ok WHERE event_id NOT IN (SELECT event_id FROM src_raw)")
+    problems += cross
+
+    # 5. the typed, joined tables
+    report("Writing the columnar store", 0, 1)
+    actors_frame = actors.assign(folded=[fold(f"{s} {n}") for s, n in zip(actors["short_name"], actors["name"])])
+    places_frame = _typed_places(places)
+    con.register("actors_in", actors_frame)
+    con.register("places_in", places_frame)
+    con.register("types_in", accepted["event_types.csv"])
+    con.execute("CREATE TEMP TABLE actors_t AS SELECT * FROM actors_in")
+    con.execute("CREATE TEMP TABLE places_t AS SELECT * FROM places_in")
+    con.execute("CREATE TEMP TABLE types_t AS SELECT * FROM types_in")
+
+    def copy(sql: str, name: str) -> None:
+        con.execute(f"COPY ({sql}) TO '{(out / name).as_posix()}' (FORMAT parquet, ROW_GROUP_SIZE 100000)")
+
+    copy(
+        """SELECT p.event_id, p.actor_id, p.role, p.pos::INTEGER AS pos
+           FROM pairs_raw p JOIN ev_ok o ON o.line = p.line ORDER BY p.event_id, p.pos""",
+        "event_actors.parquet",
+    )
+    copy(
+        """SELECT s.event_id, s.url, s.publisher, TRY_STRPTIME(NULLIF(s.published, ''), '%Y-%m-%d')::DATE AS published,
+                  row_number() OVER (PARTITION BY s.event_id ORDER BY s.line)::INTEGER AS pos
+           FROM src_raw s JOIN ev_ok o ON o.event_id = s.event_id ORDER BY s.event_id, pos""",
+        "sources.parquet",
+    )
+    copy(
+        """WITH ev AS (
+              SELECT e.*, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
+                     TRY_STRPTIME(NULLIF(e.date_end, ''), '%Y-%m-%d')::DATE AS de
+              FROM ev_raw e JOIN ev_ok o ON o.line = e.line),
+            who AS (
+              SELECT p.line,
+                     arg_min(a.side, (CASE WHEN p.role = 'initiator' THEN 0 ELSE 1 END, p.pos)) AS side,
+                     string_agg(a.short_name, ', ' ORDER BY p.pos) AS actor_names,
+                     string_agg(p.actor_id, ';' ORDER BY p.pos) AS actor_ids,
+                     string_agg(p.role, ';' ORDER BY p.pos) AS actor_roles,
+                     string_agg(a.folded, ' ' ORDER BY p.pos) AS actor_text
+              FROM pairs_raw p JOIN actors_t a ON a.actor_id = p.actor_id GROUP BY p.line),
+            src AS (
+              SELECT event_id, count(*) AS n_sources, arg_min(url, line) AS first_url FROM src_raw GROUP BY event_id)
+           SELECT ev.event_id, ev.ds AS date_start, ev.de AS date_end, ev.date_precision, ev.title, ev.summary,
+                  ev.event_type, t.label AS type_label, t.acled_event_type, t.category,
+                  ev.place_id, pl.name AS place_name, pl.label AS place_label, pl.latitude, pl.longitude,
+                  pl.country AS place_country, ev.geo_precision,
+                  NULLIF(ev.fatalities, '')::BIGINT AS fatalities,
+                  NULLIF(ev.fatalities_low, '')::BIGINT AS fatalities_low,
+                  NULLIF(ev.fatalities_high, '')::BIGINT AS fatalities_high,
+                  ev.claimed_by, ev.verification,
+                  ev.ds AS span_start,
+                  greatest(coalesce(ev.de, ev.ds), CASE ev.date_precision WHEN 'day' THEN ev.ds
+                       WHEN 'month' THEN last_day(ev.ds) ELSE make_date(year(ev.ds), 12, 31) END) AS span_end,
+                  coalesce(who.side, 'international') AS side, who.actor_names, who.actor_ids, who.actor_roles,
+                  src.n_sources, src.first_url,
+                  ev.own_text || ' ' || coalesce(pl.folded_names, '') || ' ' || coalesce(who.actor_text, '')
+                      AS search_text,
+                  ev.line
+           FROM ev JOIN places_t pl ON pl.place_id = ev.place_id
+                   JOIN types_t t ON t.event_type = ev.event_type
+                   LEFT JOIN who ON who.line = ev.line
+                   LEFT JOIN src ON src.event_id = ev.event_id
+           ORDER BY ev.ds, ev.event_id""",
+        "events.parquet",
+    )
+    copy("SELECT * EXCLUDE (folded) FROM actors_t", "actors.parquet")
+    copy("SELECT * FROM places_t", "places.parquet")
+    copy("SELECT * FROM types_t", "event_types.parquet")
+    con.register("eras_in", accepted["eras.csv"])
+    copy("SELECT * FROM eras_in", "eras.parquet")
+
+    # 6. control of territory (optional, small)
+    spans = con.execute(
+        f"SELECT event_id, span_start, span_end FROM read_parquet('{(out / 'events.parquet').as_posix()}')"
+    )
+    span_map = {e: (pd.Timestamp(s), pd.Timestamp(t)) for e, s, t in spans.fetchall()}
+    control = control_table.read_control(data_path, good_places, span_map, good_actors)
+    problems += control.problems
+    con.register("control_in", control.rows)
+    copy("SELECT * FROM control_in", "control.parquet")
+    if control.present:
+        counts[control_table.FILE] = {
+            "rows_in": control.rows_in,
+            "accepted": len(control.rows),
+            "rejected": control.rows_in - len(control.rows),
+        }
+
+    accepted_events = con.execute("SELECT count(*) FROM ev_ok").fetchall()[0][0]
+    counts["events.csv"] = {"rows_in": rows_in, "accepted": accepted_events, "rejected": rows_in - accepted_events}
+    accepted_sources = con.execute(f"SELECT count(*) FROM read_parquet('{(out / 'sources.parquet').as_posix()}')")
+    n_sources = accepted_sources.fetchall()[0][0]
+    counts["sources.csv"] = {"rows_in": src_in, "accepted": n_sources, "rejected": src_in - n_sources}
+    problems.sort(key=lambda p: (p.file, p.line or 0))
+    con.register("problems_in", _problem_frame(problems))
+    copy("SELECT * FROM problems_in", "problems.parquet")
+    bounds = con.execute(
+        f"SELECT min(span_start), max(span_end) FROM read_parquet('{(out / 'events.parquet').as_posix()}')"
+    ).fetchall()[0]
+    con.close()
+    shutil.rmtree(parts, ignore_errors=True)
+    shutil.rmtree(out / "tmp", ignore_errors=True)
+    meta = {
+        "format": FORMAT,
+        "version": version,
+        "data_path": str(data_path),
+        "compiled_on": today.isoformat(),
+        "future_rejections": sum(1 for p in problems if "in the future" in p.reason),
+        "counts": {name: counts[name] for name in sorted(counts)},
+        "events": accepted_events,
+        "problems": len(problems),
+        "date_min": bounds[0].isoformat() if bounds[0] else None,
+        "date_max": bounds[1].isoformat() if bounds[1] else None,
+        "control": control.present,
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=1))
+    report("Ready", 1, 1)
+    return meta
+
+
+def _typed_places(frame: pd.DataFrame) -> pd.DataFrame:
+    places = frame.copy()
+    places["latitude"] = places["latitude"].astype(float)
+    places["longitude"] = places["longitude"].astype(float)
+    names = [
+        _names(row)
+        for row in places[["name", "name_armenian", "name_azerbaijani", "alt_names"]].itertuples(index=False)
+    ]
+    places["all_names"] = ["|".join(n) for n in names]
+    places["folded_names"] = [fold(" ".join(n)) for n in names]
+    places["label"] = [
+        place_label(n, hy, az) for n, hy, az in zip(places["name"], places["name_armenian"], places["name_azerbaijani"])
+    ]
+    return places
+
+
+def _names(row) -> list[str]:
+    out: list[str] = []
+    for name in (row.name, row.name_armenian, row.name_azerbaijani, *row.alt_names.split("|")):
+        name = name.strip()
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def place_label(name: str, armenian: str, azerbaijani: str) -> str:
+    """'Stepanakert (Xankəndi)': the primary name with the other side's name where it differs."""
+    others = [n for n in (armenian, azerbaijani) if n and n != name]
+    return f"{name} ({' / '.join(others)})" if others else str(name)
