@@ -119,10 +119,12 @@ def check(staging: Path, core: Path) -> int:
         for note in merge_into(work, staging):
             print(note)
         data = load_dataset(work)
-        spans = dict(zip(data.events["event_id"], zip(data.events["span_start"], data.events["span_end"])))
+        events = data.all_events()
+        spans = dict(zip(events["event_id"], zip(events["span_start"], events["span_end"])))
         checked = control.read_control(work, set(data.places.index), spans, set(data.actors.index))
+        problems = [p for p in data.problems if p.file != control.FILE]
     staged = {row["event_id"] for row in _rows(staging / "events.csv")[1]}
-    mine = data.problems + checked.problems
+    mine = problems + checked.problems
     changes = control.changes(checked.rows)
     print(
         f"control: {checked.rows['place_id'].nunique()} tracked places, {len(changes)} changes accepted "
@@ -130,7 +132,7 @@ def check(staging: Path, core: Path) -> int:
     )
     for problem in mine:
         print(problem)
-    accepted = int(data.events["event_id"].isin(staged).sum())
+    accepted = int(events["event_id"].isin(staged).sum())
     print(f"{len(staged)} staged events, {accepted} accepted, {len(mine)} problems")
     return 1 if mine else 0
 
