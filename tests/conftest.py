@@ -32,14 +32,24 @@ PLACES = [
 # event_id, date_start, date_end, date_precision, title, summary, event_type, actors, place_id,
 # geo_precision, fatalities, fatalities_low, fatalities_high, claimed_by, verification
 EVENTS = [
-    ("e1", "2020-09-27", "", "day", "Fighting erupts", "Heavy fighting along the front.", "armed_clash", "az-mod:initiator;am-mod:target", "stepanakert", "region", "10", "8", "12", "", "disputed"),
-    ("e2", "2020-09-30", "", "day", "Lavrov calls ministers", "Calls for talks.", "talks_meeting", "sergey-lavrov:mediator", "moscow", "exact", "", "", "", "", "confirmed"),
-    ("e3", "2020-10-08", "2020-10-09", "day", "Cathedral hit", "The cathedral in Shushi was struck.", "shelling", "az-mod:initiator", "shusha", "exact", "", "", "", "", "confirmed"),
-    ("e4", "2020-10-01", "", "month", "October losses claimed", "A ministry claims enemy losses.", "statement_accusation", "azerbaijan:initiator", "stepanakert", "region", "100", "", "", "az-mod", "claimed"),
-    ("e5", "1994-01-01", "", "year", "Ceasefire year", "A ceasefire was agreed.", "ceasefire_agreement", "armenia:participant;azerbaijan:participant;russia:mediator", "moscow", "exact", "", "", "", "", "confirmed"),
-    ("e6", "2020-10-10", "", "day", "Claim about Russia", "Armenian MoD statement.", "statement_accusation", "am-mod:initiator", "washington", "exact", "", "", "", "russia", "claimed"),
+    ("2020-09-27-e1", "2020-09-27", "", "day", "Fighting erupts", "Heavy fighting along the front.", "armed_clash", "az-mod:initiator;am-mod:target", "stepanakert", "region", "10", "8", "12", "", "disputed"),
+    ("2020-09-30-e2", "2020-09-30", "", "day", "Lavrov calls ministers", "Calls for talks.", "talks_meeting", "sergey-lavrov:mediator", "moscow", "exact", "", "", "", "", "confirmed"),
+    ("2020-10-08-e3", "2020-10-08", "2020-10-09", "day", "Cathedral hit", "The cathedral in Shushi was struck.", "shelling", "az-mod:initiator", "shusha", "exact", "", "", "", "", "confirmed"),
+    ("2020-10-01-e4", "2020-10-01", "", "month", "October losses claimed", "A ministry claims enemy losses.", "statement_accusation", "azerbaijan:initiator", "stepanakert", "region", "100", "", "", "az-mod", "claimed"),
+    ("1994-01-01-e5", "1994-01-01", "", "year", "Ceasefire year", "A ceasefire was agreed.", "ceasefire_agreement", "armenia:participant;azerbaijan:participant;russia:mediator", "moscow", "exact", "", "", "", "", "confirmed"),
+    ("2020-10-10-e6", "2020-10-10", "", "day", "Claim about Russia", "Armenian MoD statement.", "statement_accusation", "am-mod:initiator", "washington", "exact", "", "", "", "russia", "claimed"),
 ]
 # fmt: on
+
+
+def eid(short: str) -> str:
+    """The full id of a fixture event from its short name: 'e1' -> '2020-09-27-e1'."""
+    return next(e[0] for e in EVENTS if e[0].endswith("-" + short))
+
+
+def short(ids) -> set[str]:
+    """Fixture event ids by their short names ('2020-09-27-e1' -> 'e1'), to compare with the tables."""
+    return {i.rsplit("-", 1)[1] for i in ids}
 
 
 def write_csv(path: Path, header, rows) -> None:

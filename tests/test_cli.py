@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from tests.conftest import eid, short
+
 from conflict_timeline.cli import main
 from conflict_timeline.data.export import EXPORT_COLUMNS
 from conflict_timeline.data.paths import ENV_VAR
@@ -61,7 +63,7 @@ def test_export_csv_columns(capsys, mini_dir):
 )
 def test_export_filters(capsys, mini_dir, args, expected):
     code, out, _ = run(capsys, "export", "--data", str(mini_dir), *args)
-    assert code == 0 and ids(out) == expected
+    assert code == 0 and short(ids(out)) == expected
 
 
 def test_no_match_is_header_only(capsys, mini_dir):
@@ -90,7 +92,7 @@ def test_from_after_to(capsys, mini_dir):
 def test_environment_variable(capsys, mini_dir, monkeypatch):
     monkeypatch.setenv(ENV_VAR, str(mini_dir))
     code, out, _ = run(capsys, "export", "--format", "json")
-    assert code == 0 and '"e1"' in out
+    assert code == 0 and f'"{eid("e1")}"' in out
 
 
 def test_console_script_installed(mini_dir):

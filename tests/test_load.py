@@ -3,20 +3,19 @@ import pytest
 
 from conflict_timeline.data.load import load_dataset
 from conflict_timeline.data.paths import ENV_VAR, DataDirError, default_data_dir, resolve_data_dir
+from tests.conftest import eid
 
 
 def test_types_and_joins(mini):
-    ev = mini.events
+    ev = mini.all_events()
     assert pd.api.types.is_datetime64_any_dtype(ev["date_start"])
-    assert isinstance(ev["event_type"].dtype, pd.CategoricalDtype)
-    assert isinstance(ev["verification"].dtype, pd.CategoricalDtype)
     assert str(ev["fatalities"].dtype) == "Int64"
-    e1 = ev.set_index("event_id").loc["e1"]
+    e1 = ev.set_index("event_id").loc[eid("e1")]
     assert e1["place_name"] == "Stepanakert"
     assert e1["latitude"] == pytest.approx(39.8177)
-    assert e1["actor_ids"] == ["az-mod", "am-mod"]
+    assert e1["actor_ids"] == "az-mod;am-mod" and e1["actor_names"] == "Azerbaijani MoD, Armenian MoD"
     assert e1["side"] == "azerbaijani"  # the initiator's side
-    assert pd.isna(ev.set_index("event_id").loc["e2", "fatalities"])  # empty means unknown, not 0
+    assert pd.isna(ev.set_index("event_id").loc[eid("e2"), "fatalities"])  # empty means unknown, not 0
 
 
 @pytest.mark.parametrize(
@@ -24,7 +23,7 @@ def test_types_and_joins(mini):
     [("e1", "2020-09-27"), ("e3", "2020-10-09"), ("e4", "2020-10-31"), ("e5", "1994-12-31")],
 )
 def test_span_end_follows_precision(mini, event_id, span_end):
-    row = mini.events.set_index("event_id").loc[event_id]
+    row = mini.all_events().set_index("event_id").loc[eid(event_id)]
     assert row["span_end"] == pd.Timestamp(span_end)
 
 

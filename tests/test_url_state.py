@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from conflict_timeline.ui.url_state import default_state, parse_params, to_params
+from tests.conftest import eid
 
 D = dt.date
 
@@ -21,11 +22,11 @@ def test_round_trip(mini):
         "actor": ["az-mod", "russia"],
         "type": ["shelling"],
         "verification": ["confirmed"],
-        "event": ["e3"],
+        "event": [eid("e3")],
     }
     state, notices = parse_params(raw, mini)
     assert notices == []
-    assert state.date_from == D(2020, 9, 27) and state.actors == ["az-mod", "russia"] and state.event == "e3"
+    assert state.date_from == D(2020, 9, 27) and state.actors == ["az-mod", "russia"] and state.event == eid("e3")
     params = to_params(state, mini)
     assert params.pop("v") == [mini.version]
     assert params == raw

@@ -6,7 +6,7 @@ import pytest
 
 from conflict_timeline.data.load import load_dataset
 from conflict_timeline.data.schema import COLUMNS
-from tests.conftest import ACTORS, EVENTS, PLACES, make_dataset
+from tests.conftest import ACTORS, EVENTS, PLACES, eid, make_dataset
 
 FIELDS = list(COLUMNS["events.csv"])
 
@@ -21,7 +21,15 @@ def with_event(index: int, **changes):
 EVENT_CASES = [
     ("missing id", with_event(1, event_id=""), 3, "event_id", "required"),
     ("bad id", with_event(1, event_id="E 2"), 3, "event_id", "lower-case"),
-    ("duplicate id", with_event(1, event_id="e1"), 3, "event_id", "duplicated"),
+    ("duplicate id", with_event(1, event_id=EVENTS[0][0]), 3, "event_id", "duplicated"),
+    ("id format", with_event(1, event_id="e2"), 3, "event_id", "YYYY-MM-DD-slug"),
+    ("infinite fatalities", with_event(0, fatalities="inf"), 2, "fatalities", "digits only"),
+    ("Infinity", with_event(0, fatalities_high="Infinity"), 2, "fatalities_high", "digits only"),
+    ("overflowing number", with_event(0, fatalities="1e309"), 2, "fatalities", "digits only"),
+    ("beyond int64", with_event(0, fatalities="100000000000000000000"), 2, "fatalities", "digits only"),
+    ("exponent", with_event(0, fatalities="1e3"), 2, "fatalities", "digits only"),
+    ("month precision day", with_event(3, date_start="2020-10-05"), 5, "date_start", "day must be 01"),
+    ("control character", with_event(2, title="Cathedral\x00hit"), 4, "title", "control characters"),
     ("unknown actor", with_event(1, actors="nobody:initiator"), 3, "actors", "unknown actor"),
     ("bad role", with_event(1, actors="russia:boss"), 3, "actors", "role must be"),
     ("no actor", with_event(1, actors=""), 3, "actors", "no actor"),
@@ -58,15 +66,15 @@ def test_empty_sources(tmp_path):
     sources = [(e[0], f"https://example.org/{e[0]}", "X", "") for e in EVENTS[1:]]
     data = load_dataset(make_dataset(tmp_path / "d", sources=sources))
     assert any(p.line == 2 and p.field == "sources" and "no valid source" in p.reason for p in data.problems)
-    assert "e1" not in set(data.events["event_id"])
+    assert eid("e1") not in set(data.all_events()["event_id"])
 
 
 @pytest.mark.parametrize(
     "source, field, reason",
     [
-        (("e1", "javascript:alert(1)", "X", ""), "url", "http(s)"),
-        (("e1", "https://example.org/a", "", ""), "publisher", "required"),
-        (("e1", "https://example.org/a", "X", "2020-09"), "published", "real date"),
+        ((eid("e1"), "javascript:alert(1)", "X", ""), "url", "http(s)"),
+        ((eid("e1"), "https://example.org/a", "", ""), "publisher", "required"),
+        ((eid("e1"), "https://example.org/a", "X", "2020-09"), "published", "real date"),
         (("nope", "https://example.org/a", "X", ""), "event_id", "does not exist"),
     ],
 )
@@ -75,7 +83,7 @@ def test_source_rules(tmp_path, source, field, reason):
     data = load_dataset(make_dataset(tmp_path / "d", sources=sources))
     found = [p for p in data.problems if p.file == "sources.csv" and p.line == len(sources) + 1 and p.field == field]
     assert found and reason in found[0].reason
-    assert len(data.events) == len(EVENTS)  # the other source of e1 still carries it
+    assert data.n_events == len(EVENTS)  # the other source of e1 still carries it
 
 
 @pytest.mark.parametrize(
@@ -136,3 +144,87 @@ def test_future_is_relative_to_today(tmp_path):
     directory = make_dataset(tmp_path / "d")
     data = load_dataset(directory, today=dt.date(2020, 10, 1))
     assert any(p.field == "date_start" and "future" in p.reason for p in data.problems)
+
+
+def test_impossible_date_is_reported_once(tmp_path):
+    """2020-02-30 is not a date: no spurious 'ends before date_start' (dates compared as dates)."""
+    data = load_dataset(make_dataset(tmp_path / "d", events=with_event(2, date_start="2020-02-30")))
+    fields = [p.field for p in data.problems if p.file == "events.csv" and p.line == 4]
+    assert fields == ["date_start"]
+
+
+def test_a_loop_blames_only_its_members(tmp_path):
+    actors = [list(a) for a in ACTORS]
+    actors[4][6] = "sergey-lavrov"  # russia -> lavrov -> ru-mfa -> russia: three rows in the loop
+    actors.append(["ru-envoy", "Envoy", "Envoy", "government_official", "RU", "international", "ru-mfa", ""])
+    data = load_dataset(make_dataset(tmp_path / "d", actors=actors))
+    looping = {p.line for p in data.problems if p.file == "actors.csv" and "loop" in p.reason}
+    assert looping == {6, 7, 8}  # russia, ru-mfa, sergey-lavrov; not ru-envoy below them
+    assert "ru-envoy" in data.actors.index
+
+
+def test_a_duplicated_actor_keeps_the_first_row(tmp_path):
+    actors = [list(a) for a in ACTORS] + [list(ACTORS[1])]
+    data = load_dataset(make_dataset(tmp_path / "d", actors=actors))
+    assert [p.line for p in data.problems] == [len(actors) + 1]
+    assert "am-mod" in data.actors.index and data.n_events == len(EVENTS)
+
+
+def test_sources_of_a_set_aside_event_say_so(tmp_path):
+    data = load_dataset(make_dataset(tmp_path / "d", events=with_event(0, place_id="atlantis")))
+    source = [p for p in data.problems if p.file == "sources.csv"]
+    assert source and "set aside (events.csv:2)" in source[0].reason
+    assert not any("does not exist" in p.reason for p in data.problems)
+
+
+def _write(directory, name, content: bytes):
+    (directory / name).write_bytes(content)
+    return directory
+
+
+@pytest.mark.parametrize(
+    "name, content, where, reason",
+    [
+        ("events.csv", b"", "events.csv:1", "empty"),
+        ("events.csv", ",".join(FIELDS).replace(",", ";").encode() + b"\n", "events.csv:1", "';'-separated"),
+        ("sources.csv", b"event_id,url,publisher,published\n", "events.csv:2", "no valid source"),
+        ("eras.csv", b"era_id,name,date_start,date_end,preset,band,min_events,daily_coverage,description\n", "", ""),
+    ],
+)
+def test_tables_without_usable_rows(tmp_path, name, content, where, reason):
+    data = load_dataset(_write(make_dataset(tmp_path / "d"), name, content))
+    if where:
+        assert any(str(p).startswith(where) and reason in str(p) for p in data.problems), data.problems
+    assert sum(c.rows_in for c in data.counts.values()) >= 0  # opened, not crashed
+
+
+def test_latin1_byte_is_named_with_file_line_and_column(tmp_path):
+    directory = make_dataset(tmp_path / "d")
+    text = (directory / "events.csv").read_bytes().replace(b"Cathedral hit", b"Cath\xe9dral hit")
+    data = load_dataset(_write(directory, "events.csv", text))
+    found = [p for p in data.problems if p.field == "title"]
+    assert found and found[0].file == "events.csv" and found[0].line == 4 and "UTF-8" in found[0].reason
+
+
+def test_oversized_cell_and_duplicated_column(tmp_path):
+    directory = make_dataset(tmp_path / "d", events=with_event(2, summary="x" * (200 * 1024)))
+    text = (directory / "places.csv").read_text().replace("district,country", "district,district", 1)
+    data = load_dataset(_write(directory, "places.csv", text.encode()))
+    assert any(p.line == 4 and p.field == "summary" and "characters long" in p.reason for p in data.problems)
+    assert any(p.file == "places.csv" and p.line == 1 and "twice" in p.reason for p in data.problems)
+
+
+def test_unreadable_file_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
+    from pathlib import Path as P
+
+    directory = make_dataset(tmp_path / "d")
+    real_open = P.open
+
+    def guarded(self, *args, **kwargs):
+        if self.name == "actors.csv" and self.parent == directory:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(P, "open", guarded)
+    data = load_dataset(directory)
+    assert any(p.file == "actors.csv" and "cannot be read" in p.reason for p in data.problems)

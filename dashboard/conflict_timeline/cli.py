@@ -10,10 +10,10 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 
-from conflict_timeline.data.export import FORMATS, export
-from conflict_timeline.data.load import Dataset, load_dataset
+from conflict_timeline.data.export import FORMATS, write_export
+from conflict_timeline.data.load import Dataset, load_dataset, problems_page
 from conflict_timeline.data.paths import ENV_VAR, DataDirError
-from conflict_timeline.data.query import FilterSpec, apply_filters
+from conflict_timeline.data.query import FilterSpec
 from conflict_timeline.data.schema import VERIFICATIONS
 
 
@@ -52,29 +52,42 @@ def build_spec(args: argparse.Namespace, data: Dataset) -> FilterSpec:
     return FilterSpec(args.date_from, args.date_to, actors, types, verification, args.query or "")
 
 
+def _progress(what: str, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{what}: {done:,} of {total:,} rows", end="" if what != "Ready" else "\n", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    data = load_dataset(args.dir or args.data)
+    data = load_dataset(args.dir or args.data, progress=_progress)
     out = sys.stdout
     print(f"Dataset {data.path} (version {data.version})", file=out)
-    for name, count in data.counts.items():
-        print(f"  {name:16} {count.rows_in:6} rows: {count.accepted} accepted, {count.rejected} rejected", file=out)
+    for name, n in data.counts.items():
+        print(f"  {name:16} {n.rows_in:9,} rows: {n.accepted:,} accepted, {n.rejected:,} rejected", file=out)
     if data.ok:
         print(
-            f"OK: {len(data.events)} events, {len(data.actors)} actors, {len(data.places)} places, no problems.",
+            f"OK: {data.n_events:,} events, {len(data.actors):,} actors, {len(data.places):,} places, no problems.",
             file=out,
         )
         return 0
-    print(f"{len(data.problems)} problem(s):", file=out)
-    for problem in data.problems:
-        print(f"  {problem}", file=out)
+    print(f"{data.n_problems:,} problem(s):", file=out)
+    for offset in range(0, data.n_problems, 10_000):
+        for problem in problems_page(data, offset, 10_000):
+            print(f"  {problem}", file=out)
     return 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    data = load_dataset(args.data)
-    events = apply_filters(data, build_spec(args, data))
-    sys.stdout.write(export(events, data.version, args.format))
-    print(f"{len(events)} of {len(data.events)} events exported as {args.format}", file=sys.stderr)
+    data = load_dataset(args.data, progress=_progress)
+    spec = build_spec(args, data)
+    written = write_export(data, spec, args.format, sys.stdout)
+    print(f"{written:,} of {data.n_events:,} events exported as {args.format}", file=sys.stderr)
+    if data.n_problems:
+        rejected = sum(c.rejected for c in data.counts.values())
+        print(
+            f"note: the data has {data.n_problems:,} problem(s); {rejected:,} row(s) were set aside "
+            f"(run `conflict-timeline validate` for the list)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -89,7 +102,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from conflict_timeline.tools.bench import run_bench
 
-    return run_bench(sizes=args.sizes, runs=args.runs, base=args.data)
+    return run_bench(sizes=args.sizes, runs=args.runs, base=args.data, load=args.load)
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:
@@ -132,8 +145,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", parents=[common], help="time the app (AppTest) on shipped and synthetic data")
-    p.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    p.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--load", type=int, nargs="*", default=[], metavar="N", help="also time N sessions opening at once")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("gazetteer", parents=[common], help="look up place coordinates in GeoNames")

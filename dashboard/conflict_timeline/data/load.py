@@ -94,7 +94,7 @@ def open_dataset(path: Path, store: Path, meta: dict) -> Dataset:
     actors["side"] = pd.Categorical(actors["side"], categories=SIDES)
     actors = actors.set_index("actor_id", drop=False).rename_axis(None)
     places = table("places")
-    places["all_names"] = places["all_names"].str.split("|")
+    places["all_names"] = [v.split("|") if isinstance(v, str) and v else [] for v in places["all_names"]]
     places = places.set_index("place_id", drop=False).rename_axis(None)
     eras = table("eras")
     for column in ("date_start", "date_end"):

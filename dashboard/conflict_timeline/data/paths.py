@@ -8,6 +8,7 @@ from pathlib import Path
 
 ENV_VAR = "CONFLICT_TIMELINE_DATA"
 DATA_FILES = ("events.csv", "sources.csv", "actors.csv", "places.csv", "eras.csv", "event_types.csv")
+OPTIONAL_FILES = ("control.csv",)  # part of the version when present
 
 # dashboard/conflict_timeline/data/paths.py -> repository root
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -47,7 +48,12 @@ def check_data_dir(path: Path) -> None:
 def dataset_version(path: Path) -> str:
     """A short content hash of the data files: equal data, equal version, wherever it lives."""
     digest = hashlib.sha256()
-    for name in DATA_FILES:
+    for name in (*DATA_FILES, *OPTIONAL_FILES):
         digest.update(name.encode())
-        digest.update((path / name).read_bytes())
+        try:
+            digest.update((path / name).read_bytes())
+        except FileNotFoundError:
+            digest.update(b"\0absent")
+        except OSError as exc:  # unreadable: validation names it; the version still exists
+            digest.update(f"\0unreadable {exc.errno}".encode())
     return digest.hexdigest()[:12]

@@ -119,7 +119,7 @@ def _is_date(s: pd.Series) -> pd.Series:
 
 def _number_between(low: float, high: float):
     def check(s: pd.Series) -> pd.Series:
-        return pd.to_numeric(s, errors="coerce").between(low, high)
+        return pd.to_numeric(s.astype(object), errors="coerce").between(low, high)
 
     return check
 

@@ -200,11 +200,12 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         frame["own_text"] = fold_series(frame["title"] + " " + frame["summary"]) if len(frame) else ""
         pairs = frame["actors"].str.split(";").explode().str.strip()
         pairs = pairs[pairs.fillna("") != ""]
+        split = pairs.str.extract(r"^([^:]*):?(.*)$")  # two columns even when there are no pairs
         pair_frame = pd.DataFrame(
             {
                 "event_id": frame["event_id"].loc[pairs.index].to_numpy(),
-                "actor_id": pairs.str.partition(":")[0].str.strip().to_numpy(),
-                "role": pairs.str.partition(":")[2].str.strip().to_numpy(),
+                "actor_id": split[0].str.strip().to_numpy(),
+                "role": split[1].str.strip().to_numpy(),
                 "line": frame["line"].loc[pairs.index].to_numpy(),
             }
         )

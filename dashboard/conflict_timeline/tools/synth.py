@@ -52,12 +52,27 @@ def write_synthetic(out: str | Path, events: int, seed: int = 20200927, base: st
 
     actor_ids = pd.read_csv(base_dir / "actors.csv", dtype=str, keep_default_na=False)["actor_id"].to_numpy()
     types = pd.read_csv(base_dir / "event_types.csv", dtype=str)["event_type"].to_numpy()
+    place_ids = places["place_id"].to_numpy()
+    # written in chunks, so that ten million events need no more memory than one chunk
+    for first in range(0, events, CHUNK):
+        n = min(CHUNK, events - first)
+        frame, sources = _chunk(rng, first, n, actor_ids, types, place_ids)
+        header = first == 0
+        frame.to_csv(out / "events.csv", index=False, lineterminator="\n", mode="w" if header else "a", header=header)
+        sources.to_csv(out / "sources.csv", index=False, lineterminator="\n", mode="w" if header else "a", header=header)
+    return out
+
+
+CHUNK = 250_000
+
+
+def _chunk(rng, first: int, events: int, actor_ids, types, place_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     start = np.datetime64("1988-02-20")
     days = int((np.datetime64("2025-12-01") - start).astype(int))
     # weight the years of war, as real records are
     offsets = np.where(rng.random(events) < 0.5, rng.integers(0, days, events), rng.integers(11_907, 11_952, events))
-    dates = pd.to_datetime(start + offsets.astype("timedelta64[D]"))
-    ids = [f"synth-{i:07d}" for i in range(events)]
+    dates = pd.to_datetime(start + offsets.astype("timedelta64[D]")).strftime("%Y-%m-%d")
+    ids = dates + "-synth-" + pd.Index(np.arange(first, first + events)).astype(str)
     n_actors = rng.integers(1, 4, events)
     actors = [
         ";".join(f"{a}:{ROLES[r]}" for a, r in zip(rng.choice(actor_ids, k, replace=False), rng.integers(0, 4, k)))
@@ -66,17 +81,18 @@ def write_synthetic(out: str | Path, events: int, seed: int = 20200927, base: st
     verification = rng.choice(["confirmed", "claimed", "disputed"], events, p=[0.5, 0.3, 0.2])
     claimed_by = np.where(verification == "claimed", rng.choice(actor_ids, events), "")
     fatalities = np.where(rng.random(events) < 0.4, rng.integers(0, 60, events).astype(str), "")
+    numbers = np.arange(first, first + events).astype(str)
     frame = pd.DataFrame(
         {
             "event_id": ids,
-            "date_start": dates.strftime("%Y-%m-%d"),
+            "date_start": dates,
             "date_end": "",
             "date_precision": "day",
-            "title": [f"Synthetic event {i}" for i in range(events)],
+            "title": np.char.add("Synthetic event ", numbers),
             "summary": "A synthetic event for benchmarks; it did not happen.",
             "event_type": rng.choice(types, events),
             "actors": actors,
-            "place_id": rng.choice(places["place_id"].to_numpy(), events),
+            "place_id": rng.choice(place_ids, events),
             "geo_precision": rng.choice(GEO_PRECISIONS, events, p=[0.6, 0.15, 0.15, 0.07, 0.03]),
             "fatalities": fatalities,
             "fatalities_low": "",
@@ -85,14 +101,12 @@ def write_synthetic(out: str | Path, events: int, seed: int = 20200927, base: st
             "verification": verification,
         }
     )
-    frame.to_csv(out / "events.csv", index=False, lineterminator="\n")
     sources = pd.DataFrame(
         {
             "event_id": ids,
-            "url": [f"https://example.org/synthetic/{i}" for i in ids],
+            "url": "https://example.org/synthetic/" + pd.Index(ids),
             "publisher": "Synthetic",
             "published": "",
         }
     )
-    sources.to_csv(out / "sources.csv", index=False, lineterminator="\n")
-    return out
+    return frame, sources

@@ -1,0 +1,92 @@
+"""The compiled columnar store: Parquet under the cache directory, reused, rebuilt, never in data/."""
+
+import json
+
+import pytest
+
+from conflict_timeline.data import store as store_module
+from conflict_timeline.data.load import load_dataset
+from tests.conftest import EVENTS, make_dataset
+
+
+def test_second_load_reuses_the_store(mini_dir, monkeypatch):
+    first = load_dataset(mini_dir)
+    calls = []
+    monkeypatch.setattr(store_module, "compile_store", lambda *a, **k: calls.append(a))
+    second = load_dataset(mini_dir)
+    assert second.store == first.store and not calls
+
+
+def test_store_is_parquet_under_the_cache_dir_never_in_data(mini_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICT_TIMELINE_CACHE", str(tmp_path / "cache"))
+    data = load_dataset(mini_dir)
+    assert data.store.parent == tmp_path / "cache"
+    names = {p.name for p in data.store.iterdir()}
+    assert {"events.parquet", "event_actors.parquet", "sources.parquet", "meta.json"} <= names
+    assert not any(p.suffix in (".pickle", ".pkl") for p in data.store.rglob("*"))
+    assert {p.name for p in mini_dir.iterdir()} == {
+        "events.csv", "sources.csv", "actors.csv", "places.csv", "eras.csv", "event_types.csv"
+    }
+
+
+def test_links_are_long_tables_not_list_cells(mini):
+    from conflict_timeline.data import engine
+
+    pairs = engine.query(mini.store, "SELECT * FROM event_actors")
+    assert list(pairs.columns) == ["event_id", "actor_id", "role", "pos"]
+    assert len(pairs) == sum(len(e[7].split(";")) for e in EVENTS)
+    types = engine.query(mini.store, "DESCRIBE events")
+    assert not types["column_type"].str.contains(r"\[\]").any()  # no list columns
+
+
+def test_changed_data_gets_a_new_store(mini_dir):
+    first = load_dataset(mini_dir)
+    text = (mini_dir / "events.csv").read_text().replace("Fighting erupts", "Fighting breaks out")
+    (mini_dir / "events.csv").write_text(text)
+    second = load_dataset(mini_dir)
+    assert second.version != first.version and second.store != first.store
+
+
+def test_broken_store_is_rebuilt(mini_dir):
+    first = load_dataset(mini_dir)
+    (first.store / "meta.json").write_text("{not json")
+    second = load_dataset(mini_dir)
+    assert json.loads((second.store / "meta.json").read_text())["events"] == len(EVENTS)
+
+
+def test_cache_off_compiles_into_a_private_temporary_directory(mini_dir, monkeypatch):
+    monkeypatch.setenv("CONFLICT_TIMELINE_CACHE", "off")
+    data = load_dataset(mini_dir)
+    assert data.store.parent == store_module._process_dir()
+    assert data.n_events == len(EVENTS)
+
+
+def test_read_only_data_directory(mini_dir):
+    mini_dir.chmod(0o555)
+    try:
+        assert load_dataset(mini_dir).n_events == len(EVENTS)
+    finally:
+        mini_dir.chmod(0o755)
+
+
+def test_progress_is_reported_in_rows(tmp_path):
+    seen = []
+    load_dataset(make_dataset(tmp_path / "d"), progress=lambda what, done, total: seen.append((what, done, total)))
+    assert ("Validating events", len(EVENTS), len(EVENTS)) in seen
+    assert seen[-1][0] == "Ready"
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 4])
+def test_chunked_validation_matches_whole_file(tmp_path, monkeypatch, chunk):
+    """Validation in chunks gives the same problems and rows as one pass (ids across chunks too)."""
+    from conflict_timeline.data import validate
+
+    events = [list(e) for e in EVENTS] + [list(EVENTS[0])]  # a duplicate id, in a later chunk
+    directory = make_dataset(tmp_path / "d", events=events)
+    whole = load_dataset(directory)
+    monkeypatch.setattr(validate, "CHUNK_ROWS", chunk)
+    monkeypatch.setattr(store_module, "iter_table", lambda path: validate.iter_table(path, chunk_rows=chunk))
+    monkeypatch.setenv("CONFLICT_TIMELINE_CACHE", str(tmp_path / f"cache-{chunk}"))
+    chunked = load_dataset(directory)
+    assert [str(p) for p in chunked.problems] == [str(p) for p in whole.problems]
+    assert chunked.n_events == whole.n_events == len(EVENTS)
