@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from conflict_timeline.data.paths import ENV_VAR, REPO_ROOT
 from conflict_timeline.ui import url_state
 from conflict_timeline.ui.url_state import MAX_NOTICES, MAX_SHOWN, code, default_state, parse_params
+from tests.conftest import eid
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 PHISH = "x` **Security notice** [Log in](https://evil.example/login) `"
@@ -71,7 +72,7 @@ def test_code_keeps_short_text_whole():
     "raw, fragment, check",
     [
         ({"from": ["2021-13-45", "2020-10-01"]}, "from=2021-13-45", lambda s: s.date_from == dt.date(2020, 10, 1)),
-        ({"event": ["no-such", "e3"]}, "event=no-such", lambda s: s.event == "e3"),
+        ({"event": ["no-such", eid("e3")]}, "event=no-such", lambda s: s.event == eid("e3")),
         ({"lane": ["diagonal", "type"]}, "lane=diagonal", lambda s: s.lane == "type"),
         ({"actor": [" "]}, "actor=%20", lambda s: s.actors == []),
         ({"from": [" "]}, "from=%20", lambda s: True),

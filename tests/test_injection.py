@@ -4,6 +4,7 @@ overrides, double-escaped legend labels, the tables' own CSV export."""
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 
 import pandas as pd
@@ -15,7 +16,7 @@ from conflict_timeline.data.paths import ENV_VAR, REPO_ROOT
 from conflict_timeline.figures.deck import deck_text
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.ui.safe import md, plain
-from tests.conftest import ACTORS, EVENTS, PLACES, make_dataset
+from tests.conftest import ACTORS, EVENTS, PLACES, eid, make_dataset
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
@@ -55,7 +56,7 @@ def test_no_string_in_the_deck_begins_with_double_at(monkeypatch, hostile_dir, m
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["view"] = mode
-    at.query_params["event"] = "e3"  # the selected-event layer too
+    at.query_params["event"] = eid("e3")  # the selected-event layer too
     at.switch_page("views/map.py")
     at.run()
     st.cache_resource.clear()
@@ -81,8 +82,6 @@ def test_markdown_text_carries_no_shortcode(text):
     shown = md(text)
     assert ":material/" not in shown
     # Streamlit's shortcode pattern (colon, name, colon) after markdown unescaping finds nothing
-    import re
-
     unescaped = re.sub(r"\\(.)", r"\1", shown)
     assert not re.search(r":[\w+-][\w+-]*:", unescaped), unescaped
     assert not re.search(r":material/\w+:", unescaped)
@@ -114,9 +113,8 @@ def test_tooltips_have_no_bidi_overrides():
 
 
 def test_legend_labels_are_not_double_escaped():
-    types = pd.DataFrame(
-        {"event_type": ["a", "b"], "label": ['The "quoted" type', "It's <b>bold</b> & co"], "category": ["violence"] * 2}
-    )
+    labels = ['The "quoted" type', "It's <b>bold</b> & co"]
+    types = pd.DataFrame({"event_type": ["a", "b"], "label": labels, "category": ["violence"] * 2})
     text = list(build_type_legend(types, ["a", "b"]).data[0].text)
     assert text == ['The "quoted" type', "It's &lt;b&gt;bold&lt;/b&gt; &amp; co"]
 

@@ -1,8 +1,10 @@
 """Real-browser fixtures: `streamlit run` on a free port, driven by Playwright in Debian's chromium.
 
-Every request that does not go to localhost is aborted, so the tests prove the app works
-offline. Without chromium the tests skip with a reason, unless CONFLICT_TIMELINE_REQUIRE_BROWSER
-is set (CI sets it), which turns the skip into a failure.
+The server runs the hardened entry (dashboard/serve.py: dashboard/app.py behind security headers).
+Every request that does not go to localhost is aborted and fails the test, as does any Content
+Security Policy violation: the app works offline and tells no third party. Without chromium the
+tests skip with a reason, unless CONFLICT_TIMELINE_REQUIRE_BROWSER is set (CI sets it), which
+turns the skip into a failure.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from conflict_timeline.data.paths import ENV_VAR, REPO_ROOT
 
 CHROMIUM = os.environ.get("CONFLICT_TIMELINE_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("CONFLICT_TIMELINE_SCREENSHOTS", REPO_ROOT / "tests" / "browser" / "screenshots"))
+ENTRY = "serve.py"  # the hardened entry, as `make run` and Docker use it
 LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:")
 
 
@@ -58,7 +61,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                str(REPO_ROOT / "dashboard" / "app.py"),
+                str(REPO_ROOT / "dashboard" / ENTRY),
                 "--server.port",
                 str(self.port),
                 "--server.address",
@@ -135,8 +138,31 @@ def page(playwright_browser):
     page.blocked = blocked
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.add_init_script(CSP_LISTENER)
     yield page
+    violations = csp_violations(page)
     context.close()
+    assert blocked == [], f"the page requested other origins: {blocked}"
+    assert violations == [], f"Content Security Policy violations: {violations}"
+
+
+# Records every CSP violation in the page (and in its same-origin frames) in window.__csp.
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    found: list[str] = []
+    for frame in page.frames:
+        try:
+            found += frame.evaluate("() => window.__csp || []")
+        except Exception:  # noqa: BLE001 - a frame that is gone or cross-origin has nothing to report
+            continue
+    return found
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
