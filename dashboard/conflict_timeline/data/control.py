@@ -40,6 +40,18 @@ class Control:
 EMPTY = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS}).assign(date=pd.Series(dtype="datetime64[ns]"))
 
 
+def event_ids(path: Path) -> set[str]:
+    """The event ids that ``control.csv`` names (to look up only their spans)."""
+    target = path / FILE
+    if not target.is_file():
+        return set()
+    try:
+        with target.open(encoding="utf-8-sig", newline="") as handle:
+            return {(row.get("event_id") or "").strip() for row in csv.DictReader(handle)} - {""}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()
+
+
 def read_control(
     path: Path,
     places: set[str],

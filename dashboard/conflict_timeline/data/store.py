@@ -33,6 +33,7 @@ from conflict_timeline.data.validate import (
     check_events_chunk,
     check_reference_tables,
     check_sources_chunk,
+    explode_pairs,
     iter_table,
     read_table,
 )
@@ -198,18 +199,16 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         write(frame.iloc[sorted(rejected)][["event_id", "line"]], f"rejected-{i}.parquet")
         frame = frame.drop(index=sorted(rejected))
         frame["own_text"] = fold_series(frame["title"] + " " + frame["summary"]) if len(frame) else ""
-        pairs = frame["actors"].str.split(";").explode().str.strip()
-        pairs = pairs[pairs.fillna("") != ""]
-        split = pairs.str.extract(r"^([^:]*):?(.*)$")  # two columns even when there are no pairs
+        pairs = explode_pairs(frame["actors"])
         pair_frame = pd.DataFrame(
             {
-                "event_id": frame["event_id"].loc[pairs.index].to_numpy(),
-                "actor_id": split[0].str.strip().to_numpy(),
-                "role": split[1].str.strip().to_numpy(),
-                "line": frame["line"].loc[pairs.index].to_numpy(),
+                "event_id": frame["event_id"].to_numpy()[pairs["row"].to_numpy()],
+                "actor_id": pairs["actor_id"],
+                "role": pairs["role"],
+                "line": frame["line"].to_numpy()[pairs["row"].to_numpy()],
+                "pos": pairs["pos"],
             }
         )
-        pair_frame["pos"] = pair_frame.groupby("line").cumcount()
         write(frame.drop(columns="actors"), f"events-{i}.parquet")
         write(pair_frame, f"pairs-{i}.parquet")
         done += len(chunk.frame)
