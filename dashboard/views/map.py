@@ -1,22 +1,40 @@
 """Map page: events over an offline base map of the South Caucasus, with a density view."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from conflict_timeline.figures.deck import DENSITY_CELL_DEG, POINT_LIMIT, REGION_BBOX, build_deck
+from conflict_timeline.figures.deck import (
+    CONTROL_SIDE_LABELS,
+    DENSITY_CELL_DEG,
+    POINT_LIMIT,
+    REGION_BBOX,
+    build_deck,
+    control_frame,
+)
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.selection import chart_key, deck_event_id, pick
+from conflict_timeline.ui.url_state import ASOF_KEY
 
 ctx = page_header("Map")
-left, right = st.columns([2, 1])
+left, middle, right = st.columns([2, 2, 1])
 mode = left.segmented_control(
     "View",
     ["points", "density"],
     key="map-mode",
     persist_state="session",  # kept across pages, and in the URL as `view`
     format_func=lambda v: {"points": "Events", "density": "Density (grid)"}[v],
+)
+layer_choice = middle.segmented_control(
+    "Control of territory",
+    ["on", "off"],
+    key="map-control",
+    persist_state="session",  # kept across pages, and in the URL as `control=off`
+    format_func=lambda v: {"on": "Shown", "off": "Hidden"}[v],
+    help="Who held each tracked place on the 'as of' date, from the sourced control table.",
 )
 basemap = right.selectbox(
     "Base map",
@@ -40,7 +58,34 @@ wanted = mode or "points"
 drawn = "points" if wanted == "points" and n_inside <= POINT_LIMIT else "density"
 points = ctx.q("events_in_box", ctx.spec, REGION_BBOX, True, POINT_LIMIT) if drawn == "points" else None
 cells = ctx.q("density_cells", ctx.spec, REGION_BBOX, DENSITY_CELL_DEG) if drawn == "density" else None
-deck = build_deck(points, cells, ctx.data.places, basemap=basemap, selected=ctx.view.event)
+show_control = ctx.data.has_control and (layer_choice or "on") == "on"
+holders = None
+asof = ctx.view.date_to
+if show_control:
+    if ctx.view.date_from < ctx.view.date_to:
+        # keep the stored date inside the range before the slider is drawn (a new range moves it)
+        stored = st.session_state.get(ASOF_KEY)
+        if not (isinstance(stored, dt.date) and ctx.view.date_from <= stored <= ctx.view.date_to):
+            st.session_state[ASOF_KEY] = ctx.view.date_to
+        asof = st.slider(
+            "As of",
+            min_value=ctx.view.date_from,
+            max_value=ctx.view.date_to,
+            key=ASOF_KEY,
+            persist_state="session",  # kept across pages, and in the URL as `asof`
+            format="YYYY-MM-DD",
+            help="The control layer shows who held each place on this day (the end of the range unless moved).",
+        )
+    holders = ctx.q("control_holders", asof, ctx.view.date_from)
+titles = dict(zip(holders["event_id"], holders["event_title"])) if holders is not None else {}
+deck = build_deck(
+    points,
+    cells,
+    ctx.data.places,
+    basemap=basemap,
+    selected=ctx.view.event,
+    control=control_frame(holders, titles) if holders is not None else None,
+)
 map_col, side_col = st.columns([3, 1])
 with map_col:
     chosen = st.pydeck_chart(
@@ -62,6 +107,17 @@ with map_col:
     if basemap != "offline":
         notes.append("Tiles come from Carto; without internet only the borders show.")
     st.caption(" ".join(notes) + " Borders: Natural Earth, internationally recognised boundaries.")
+    if holders is not None:
+        held = holders["side"].value_counts()
+        st.caption(
+            f"**Control of territory as of {asof:%d %B %Y}:** {len(holders)} tracked places — "
+            f"{held.get('armenian', 0)} held by the Armenian side (orange), {held.get('azerbaijani', 0)} by the "
+            f"Azerbaijani side (blue). A filled circle is a confirmed holding; a hollow one rests on one side's "
+            f"claim or is disputed; a dark ring marks a place that changed hands within the selected range "
+            f"({int(holders['changed'].sum())}). The layer shows places, not the line of contact between them."
+        )
+    elif not ctx.data.has_control:
+        st.caption("This dataset has no control-of-territory table (control.csv), so the control layer is hidden.")
 with side_col:
     present = sorted(set(points["event_type"])) if points is not None else []
     if present and drawn == "points":
@@ -98,4 +154,23 @@ with side_col:
             st.caption(f"The first {OUTSIDE_ROWS} of {n_outside:,} by date; narrow the filters to see the rest.")
         rows = picked.selection.rows if picked else []
         pick("outside", table.iloc[rows[0]]["event_id"] if rows else None)
+if holders is not None:
+    st.subheader(f"Who held what on {asof:%d %B %Y}")
+    table = pd.DataFrame(
+        {
+            "place": holders["label"],
+            "held by": holders["side"].map(CONTROL_SIDE_LABELS),
+            "since": [
+                pd.Timestamp(d).strftime({"day": "%d %b %Y", "month": "%b %Y"}.get(p, "%Y"))
+                for d, p in zip(holders["date"], holders["date_precision"])
+            ],
+            "how": holders["how"].str.replace("_", " ").replace({"initial": "start of record"}),
+            "verification": holders["verification"],
+            "claimed by": holders["claimed_by"],
+            "changed in range": holders["changed"],
+            "event": holders["event_title"],
+            "note": holders["note"],
+        }
+    )
+    st.dataframe(table, key="control-table", hide_index=True, width="stretch", height=360)
 pick("map", deck_event_id(chosen))

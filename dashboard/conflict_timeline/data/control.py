@@ -174,3 +174,81 @@ def changes(rows: pd.DataFrame) -> pd.DataFrame:
     ordered = rows.sort_values(["place_id", "date"], kind="stable")
     ordered = ordered.assign(previous=ordered.groupby("place_id")["side"].shift(1))
     return ordered[ordered["how"] != "initial"]
+
+
+def holders(
+    rows: pd.DataFrame, places: pd.DataFrame, asof: pd.Timestamp, since: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Each tracked place with its holder on ``asof``: since when, how, on whose word, by which event.
+
+    ``changed`` marks places whose holder changed (a change, not an initial row) after ``since``
+    and up to ``asof`` — the changes inside the selected range. ``previous`` is the side before.
+    """
+    columns = [
+        "place_id",
+        "name",
+        "label",
+        "latitude",
+        "longitude",
+        "side",
+        "previous",
+        "date",
+        "date_precision",
+        "how",
+        "event_id",
+        "verification",
+        "claimed_by",
+        "note",
+        "changed",
+    ]
+    state = state_at(rows, asof)
+    if state.empty:
+        return pd.DataFrame(columns=columns)
+    before = changes(rows).set_index(["place_id", "date"])["previous"]
+    state = state.assign(
+        previous=[
+            before.get((p, d)) if h != "initial" else None
+            for p, d, h in zip(state["place_id"], state["date"], state["how"])
+        ]
+    )
+    window = changes(rows)
+    window = window[window["date"] <= pd.Timestamp(asof)]
+    if since is not None:
+        window = window[window["date"] >= pd.Timestamp(since)]
+    state["changed"] = state["place_id"].isin(set(window["place_id"]))
+    joined = state.join(places[["name", "label", "latitude", "longitude"]], on="place_id")
+    return joined[columns].sort_values(["side", "name"], kind="stable").reset_index(drop=True)
+
+
+def counts_over_time(rows: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> pd.DataFrame:
+    """How many tracked places each side held, as a step series: one row per date the count changed
+    inside [date_from, date_to], plus both ends (columns: date, armenian, azerbaijani)."""
+    if rows.empty:
+        return pd.DataFrame(columns=["date", *CONTROL_SIDES])
+    ordered = rows.sort_values(["date", "place_id"], kind="stable")
+    holder: dict[str, str] = {}
+    points: dict[pd.Timestamp, dict[str, int]] = {}
+    start, end = pd.Timestamp(date_from), pd.Timestamp(date_to)
+
+    def snapshot() -> dict[str, int]:
+        values = list(holder.values())
+        return {side: values.count(side) for side in CONTROL_SIDES}
+
+    for date, group in ordered.groupby("date", sort=True):
+        if date > end:
+            break
+        if date >= start and start not in points:
+            points[start] = snapshot()
+        holder.update(zip(group["place_id"], group["side"]))
+        if date >= start:
+            points[date] = snapshot()
+    if start not in points:
+        points[start] = snapshot()
+    points[end] = snapshot()
+    frame = pd.DataFrame([{"date": d, **c} for d, c in sorted(points.items())])
+    return frame[["date", *CONTROL_SIDES]]
+
+
+def changed_by(rows: pd.DataFrame, event_id: str) -> pd.DataFrame:
+    """The control changes an event made (place, from which side to which, date, verification)."""
+    return changes(rows).loc[lambda c: c["event_id"] == event_id]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from conflict_timeline.data import engine
+from conflict_timeline.data import control, engine
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.text import fold
 
@@ -362,3 +362,44 @@ def export_query(data: Dataset, spec: FilterSpec) -> tuple[str, list]:
                   FROM sources GROUP BY event_id) s ON s.event_id = e.event_id
               WHERE {clause} ORDER BY e.date_start, e.event_id"""
     return sql, params
+
+
+def control_holders(data: Dataset, asof: dt.date, since: dt.date | None = None) -> pd.DataFrame:
+    """Every tracked place with its holder on ``asof`` (see ``control.holders``), event titles joined
+    and claimants as short names; empty when the dataset has no control table."""
+    holders = control.holders(data.control, data.places, pd.Timestamp(asof), since and pd.Timestamp(since))
+    if holders.empty:
+        return holders.assign(event_title=pd.Series(dtype=object))
+    ids = sorted({e for e in holders["event_id"] if e})
+    titles = _run(data, "SELECT event_id, title FROM events WHERE list_contains(?, event_id)", [ids])
+    holders["event_title"] = holders["event_id"].map(dict(zip(titles["event_id"], titles["title"]))).fillna("")
+    short = data.actors["short_name"].to_dict()
+    holders["claimed_by"] = [
+        "; ".join(short.get(a, a) for a in str(c).split(";") if a) for c in holders["claimed_by"]
+    ]
+    return holders
+
+
+def control_counts(data: Dataset, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    return control.counts_over_time(data.control, pd.Timestamp(date_from), pd.Timestamp(date_to))
+
+
+def control_changes(data: Dataset, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Changes of control inside the range, with the count each side held right after, and titles."""
+    rows = control.changes(data.control)
+    rows = rows[(rows["date"] >= pd.Timestamp(date_from)) & (rows["date"] <= pd.Timestamp(date_to))]
+    if rows.empty:
+        return rows.assign(title=pd.Series(dtype=object), place=pd.Series(dtype=object))
+    titles = _run(
+        data, "SELECT event_id, title FROM events WHERE list_contains(?, event_id)", [sorted(set(rows["event_id"]))]
+    )
+    rows = rows.assign(
+        title=rows["event_id"].map(dict(zip(titles["event_id"], titles["title"]))).fillna(""),
+        place=rows["place_id"].map(data.places["label"].to_dict()),
+    )
+    return rows.sort_values(["date", "place_id"], kind="stable").reset_index(drop=True)
+
+
+def control_by_event(data: Dataset, event_id: str) -> pd.DataFrame:
+    rows = control.changed_by(data.control, event_id)
+    return rows.assign(place=rows["place_id"].map(data.places["label"].to_dict()))

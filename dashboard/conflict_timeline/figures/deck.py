@@ -11,7 +11,7 @@ import pandas as pd
 import pydeck as pdk
 
 from conflict_timeline.data.text import fold
-from conflict_timeline.figures.palette import hex_to_rgb, type_color
+from conflict_timeline.figures.palette import SIDE_COLORS, hex_to_rgb, type_color
 from conflict_timeline.ui.safe import WORD_JOINER, plain
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -147,6 +147,82 @@ def density_frame(cells: pd.DataFrame, cell: float = DENSITY_CELL_DEG) -> pd.Dat
     return frame
 
 
+CONTROL_SIDE_LABELS = {"armenian": "Armenian side", "azerbaijani": "Azerbaijani side"}
+
+
+def control_frame(holders: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """Tracked places coloured by holder (``control.holders``), with plain-text tooltips.
+
+    Confirmed holdings are filled; a holding that rests on a claim or is disputed is drawn hollow,
+    so the difference never depends on colour alone.
+    """
+    if holders.empty:
+        return pd.DataFrame(columns=["place_id", "lon", "lat", "fill", "line", "changed", "tooltip"])
+    firm = holders["verification"] == "confirmed"
+    colour = [SIDE_COLORS.get(side, "#888888") for side in holders["side"]]
+    tooltips = []
+    for row in holders.itertuples(index=False):
+        since = pd.Timestamp(row.date).strftime({"day": "%d %b %Y", "month": "%b %Y"}.get(row.date_precision, "%Y"))
+        how = "start of the record" if row.how == "initial" else row.how.replace("_", " ")
+        lines = [
+            str(row.label),
+            f"Held by the {CONTROL_SIDE_LABELS.get(row.side, row.side)} since {since} ({how})",
+        ]
+        if isinstance(row.previous, str) and row.previous:
+            lines.append(f"Before: {CONTROL_SIDE_LABELS.get(row.previous, row.previous)}")
+        if row.event_id:
+            lines.append(f"Event: {titles.get(row.event_id, row.event_id)}")
+        status = row.verification
+        if row.claimed_by:
+            status += f" (claimed by {row.claimed_by.replace(';', ', ')})"
+        lines.append(f"Verification: {status}")
+        if row.changed:
+            lines.append("Changed hands within the selected range")
+        tooltips.append(deck_text("\n".join(lines)))
+    return pd.DataFrame(
+        {
+            "place_id": holders["place_id"].to_numpy(),
+            "lon": holders["longitude"].to_numpy(),
+            "lat": holders["latitude"].to_numpy(),
+            "fill": [hex_to_rgb(c, 235) if f else [255, 255, 255, 235] for c, f in zip(colour, firm)],
+            "line": [hex_to_rgb(c, 255) for c in colour],
+            "changed": holders["changed"].to_numpy(),
+            "tooltip": tooltips,
+        }
+    )
+
+
+def _control_layers(frame: pd.DataFrame) -> list[pdk.Layer]:
+    return [
+        pdk.Layer(  # a dark ring around places that changed hands within the range
+            "ScatterplotLayer",
+            data=frame[frame["changed"]],
+            id="control-changed",
+            get_position=["lon", "lat"],
+            get_radius=11,
+            radius_units=pdk.types.String("pixels"),  # a bare string would become a JS expression
+            filled=False,
+            stroked=True,
+            get_line_color=[20, 20, 20, 230],
+            line_width_min_pixels=2,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=frame,
+            id="control",
+            get_position=["lon", "lat"],
+            get_radius=7,
+            radius_units=pdk.types.String("pixels"),  # a bare string would become a JS expression
+            get_fill_color="fill",
+            get_line_color="line",
+            stroked=True,
+            line_width_min_pixels=2.5,
+            pickable=True,
+        ),
+    ]
+
+
 def label_characters(labels: pd.DataFrame) -> str:
     """Every character the labels use (ə, ş, ı, Armenian letters…) plus printable ASCII, for the atlas."""
     ascii_chars = "".join(chr(c) for c in range(32, 127))
@@ -182,6 +258,7 @@ def build_deck(
     places: pd.DataFrame,
     basemap: str = "offline",
     selected: str | None = None,
+    control: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """The map deck: one marker per event in ``points``, or the density grid ``cells`` when
     ``points`` is None (``query.density_cells``: the page decides which, from the count)."""
@@ -213,6 +290,8 @@ def build_deck(
             pickable=False,
         )
     ]
+    if control is not None and not control.empty:
+        layers += _control_layers(control)  # under the events, so events stay clickable
     if mode == "density":
         layers.append(
             pdk.Layer(

@@ -59,7 +59,8 @@ def write_synthetic(out: str | Path, events: int, seed: int = 20200927, base: st
         frame, sources = _chunk(rng, first, n, actor_ids, types, place_ids)
         header = first == 0
         frame.to_csv(out / "events.csv", index=False, lineterminator="\n", mode="w" if header else "a", header=header)
-        sources.to_csv(out / "sources.csv", index=False, lineterminator="\n", mode="w" if header else "a", header=header)
+        mode = "w" if header else "a"
+        sources.to_csv(out / "sources.csv", index=False, lineterminator="\n", mode=mode, header=header)
     return out
 
 

@@ -23,9 +23,14 @@ from conflict_timeline.data.query import FilterSpec, existing_event_ids
 from conflict_timeline.data.schema import VERIFICATIONS
 from conflict_timeline.ui.safe import no_shortcodes
 
-PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "lane", "view", "v")
+PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "lane", "view", "control", "asof", "v")
 # Page-level choices that belong to the view too (widget key, allowed values; the first is the default).
-CHOICES = {"lane": ("lane", ("side", "type")), "view": ("map-mode", ("points", "density"))}
+CHOICES = {
+    "lane": ("lane", ("side", "type")),
+    "view": ("map-mode", ("points", "density")),
+    "control": ("map-control", ("on", "off")),  # the control-of-territory layer
+}
+ASOF_KEY = "map-asof"  # the map's "as of" date inside the range (absent: the end of the range)
 # The date widgets' limits: a link outside them is ignored with a notice (Streamlit would raise).
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
@@ -34,7 +39,7 @@ MAX_TEXT = 200
 MAX_SHOWN = 60
 MAX_NOTICES = 6
 # Parameters that take one value: an earlier repeat is ignored with a notice, the last one applies.
-SINGLE = ("from", "to", "event", "lane", "view", "v")
+SINGLE = ("from", "to", "event", "lane", "view", "control", "asof", "v")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Widget keys in st.session_state, one per parameter.
 KEYS = {
@@ -59,6 +64,8 @@ class ViewState:
     event: str | None = None
     lane: str = "side"
     view: str = "points"
+    control: str = "on"
+    asof: dt.date | None = None  # None: the end of the range
 
     def spec(self) -> FilterSpec:
         return FilterSpec(
@@ -203,6 +210,16 @@ def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewS
         else:
             notices.append(_ignored("event", event, "no such event in this dataset"))
 
+    asof = single("asof")
+    if asof is not None:
+        parsed = _parse_date(asof)
+        if parsed is None:
+            notices.append(_ignored("asof", asof, "not a date (expected YYYY-MM-DD)"))
+        elif not state.date_from <= parsed <= state.date_to:
+            notices.append(_ignored("asof", asof, "the date lies outside the selected range"))
+        elif parsed != state.date_to:
+            state.asof = parsed
+
     for name, (_, allowed) in CHOICES.items():
         value = single(name)
         if value is not None:
@@ -241,6 +258,8 @@ def to_params(state: ViewState, data: Dataset) -> dict[str, list[str]]:
     for name, (_, allowed) in CHOICES.items():
         if getattr(state, name) != allowed[0]:
             params[name] = [getattr(state, name)]
+    if state.asof is not None and state.asof != state.date_to:
+        params["asof"] = [state.asof.isoformat()]
     if params:
         params["v"] = [data.version]
     return params
@@ -264,6 +283,7 @@ def put_state(state: ViewState) -> None:
     st.session_state[EVENT_KEY] = state.event
     for name, (key, _) in CHOICES.items():
         st.session_state[key] = getattr(state, name)
+    st.session_state[ASOF_KEY] = state.asof or state.date_to
 
 
 def _run_info() -> tuple[bool, str]:
@@ -273,8 +293,9 @@ def _run_info() -> tuple[bool, str]:
 
 
 def restore(data: Dataset) -> list[str]:
-    """Load the view from the URL on a session's first run and whenever the URL differs from what
-    the app last wrote (Back/Forward); other runs keep the widgets' state.
+    """Load the view from the URL on a session's first run and on Back/Forward when the URL
+    differs from what the app last wrote; other runs keep the widgets' state (a rerun asked for
+    before the app's last URL reached the browser carries a stale query: it must not undo input).
 
     A page switch clears the query string (not a new URL to read: the view stays and ``write``
     puts it back). That leaves a history entry with the new page and no query; Back onto it
@@ -292,7 +313,7 @@ def restore(data: Dataset) -> list[str]:
         state, notices = parse_params(to_params(current(data), data), data)
         notices = [n for n in notices if "dataset version" not in n]
         notices.insert(0, "The data was updated while you were browsing; your view was kept.")
-    elif raw != ss.get("_url_last") and (raw or history):
+    elif history and raw != ss.get("_url_last"):
         if not raw:
             raw = ss.get("_url_after_switch", {}).get(page, raw)
         state, notices = parse_params(raw, data)
@@ -321,7 +342,15 @@ def current(data: Dataset) -> ViewState:
         list(ss.get(KEYS["verification"]) or []),
         ss.get(EVENT_KEY),
         *(_choice(name) for name in CHOICES),
+        asof=_asof(date_from, date_to),
     )
+
+
+def _asof(date_from: dt.date, date_to: dt.date) -> dt.date | None:
+    value = st.session_state.get(ASOF_KEY)
+    if isinstance(value, dt.date) and date_from <= value < date_to:
+        return value
+    return None
 
 
 def _choice(name: str) -> str:
