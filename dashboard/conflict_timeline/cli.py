@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 
-from conflict_timeline.data.export import FORMATS, write_export
+from conflict_timeline.data.export import CONTROL_FORMATS, FORMATS, write_control_export, write_export
 from conflict_timeline.data.load import Dataset, load_dataset, problems_page
 from conflict_timeline.data.paths import ENV_VAR, DataDirError
 from conflict_timeline.data.query import FilterSpec
@@ -78,6 +78,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     data = load_dataset(args.data, progress=_progress)
+    if args.format in CONTROL_FORMATS:
+        if not data.has_control:
+            raise UsageError(f"the dataset at {data.path} has no control.csv, so there is no control to export")
+        at = args.at or args.date_to or data.date_max or dt.date.today()
+        written = write_control_export(data, at, args.format, sys.stdout)
+        print(f"{written:,} tracked places as of {at} exported as {args.format}", file=sys.stderr)
+        return 0
+    if args.at:
+        raise UsageError("--at goes with --format control-csv or control-geojson")
     spec = build_spec(args, data)
     written = write_export(data, spec, args.format, sys.stdout)
     print(f"{written:,} of {data.n_events:,} events exported as {args.format}", file=sys.stderr)
@@ -129,7 +138,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", parents=[common], help="write the filtered events to stdout")
-    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("--format", choices=(*FORMATS, *CONTROL_FORMATS), default="csv")
+    p.add_argument(
+        "--at", type=_date, metavar="YYYY-MM-DD", help="with control-csv/control-geojson: the day (default: --to)"
+    )
     p.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--actor", action="append", nargs="+", metavar="ID", help="actor id (includes its sub-actors)")

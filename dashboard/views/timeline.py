@@ -3,6 +3,7 @@
 import streamlit as st
 
 from conflict_timeline.data.query import BIN_LABELS
+from conflict_timeline.figures.control import build_control_band
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.palette import VERIFICATION_COLORS
 from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
@@ -73,3 +74,21 @@ else:
         notes.insert(0, "Click an event to open its card.")
     st.caption(" ".join(notes))
     pick("timeline", plotly_event_id(chosen))
+
+if ctx.data.has_control:
+    counts = ctx.q("control_counts", ctx.view.date_from, ctx.view.date_to)
+    changes = ctx.q("control_changes", ctx.view.date_from, ctx.view.date_to)
+    band = st.plotly_chart(
+        build_control_band(counts, changes, ctx.date_from, ctx.date_to),
+        key=chart_key("control-chart"),
+        on_select="rerun",
+        selection_mode="points",
+        width="stretch",
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+    )
+    st.caption(
+        f"{len(changes)} changes of control in this range (click one to open its event). Filled markers are "
+        "confirmed, open circles rest on one side's claim, crosses are disputed. The count covers the places the "
+        "control table tracks, not the area held; the map shows who held each place on a chosen day."
+    )
+    pick("control", plotly_event_id(band))

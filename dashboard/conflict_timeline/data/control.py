@@ -222,9 +222,10 @@ def holders(
 
 def counts_over_time(rows: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> pd.DataFrame:
     """How many tracked places each side held, as a step series: one row per date the count changed
-    inside [date_from, date_to], plus both ends (columns: date, armenian, azerbaijani)."""
+    inside [date_from, date_to], plus both ends (columns: date, armenian, azerbaijani, tracked — the
+    places whose record has begun, so a jump from a newly tracked place is told from a capture)."""
     if rows.empty:
-        return pd.DataFrame(columns=["date", *CONTROL_SIDES])
+        return pd.DataFrame(columns=["date", *CONTROL_SIDES, "tracked"])
     ordered = rows.sort_values(["date", "place_id"], kind="stable")
     holder: dict[str, str] = {}
     points: dict[pd.Timestamp, dict[str, int]] = {}
@@ -232,7 +233,7 @@ def counts_over_time(rows: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Ti
 
     def snapshot() -> dict[str, int]:
         values = list(holder.values())
-        return {side: values.count(side) for side in CONTROL_SIDES}
+        return {**{side: values.count(side) for side in CONTROL_SIDES}, "tracked": len(values)}
 
     for date, group in ordered.groupby("date", sort=True):
         if date > end:
@@ -246,7 +247,7 @@ def counts_over_time(rows: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Ti
         points[start] = snapshot()
     points[end] = snapshot()
     frame = pd.DataFrame([{"date": d, **c} for d, c in sorted(points.items())])
-    return frame[["date", *CONTROL_SIDES]]
+    return frame[["date", *CONTROL_SIDES, "tracked"]]
 
 
 def changed_by(rows: pd.DataFrame, event_id: str) -> pd.DataFrame:

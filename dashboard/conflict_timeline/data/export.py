@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shlex
@@ -188,3 +189,85 @@ def export_command(spec: FilterSpec, fmt: str) -> str:
     if spec.text:
         parts += ["--query", spec.text]
     return " ".join(shlex.quote(part) for part in parts) + f" > events.{fmt}"
+
+
+CONTROL_FORMATS = ("control-csv", "control-geojson")
+CONTROL_COLUMNS = (
+    "place_id",
+    "name",
+    "name_armenian",
+    "name_azerbaijani",
+    "latitude",
+    "longitude",
+    "side",
+    "since",
+    "since_precision",
+    "how",
+    "event_id",
+    "event_title",
+    "verification",
+    "claimed_by",
+    "note",
+    "as_of",
+    "dataset_version",
+)
+
+
+def control_records(data: Dataset, at: dt.date) -> list[dict]:
+    """Each tracked place with its holder on ``at`` (for QGIS or a newsroom map)."""
+    from conflict_timeline.data.query import control_holders
+
+    holders = control_holders(data, at)
+    places = data.places
+    return [
+        {
+            "place_id": row.place_id,
+            "name": row.name,
+            "name_armenian": places.at[row.place_id, "name_armenian"],
+            "name_azerbaijani": places.at[row.place_id, "name_azerbaijani"],
+            "latitude": float(row.latitude),
+            "longitude": float(row.longitude),
+            "side": row.side,
+            "since": _date(row.date),
+            "since_precision": row.date_precision,
+            "how": row.how,
+            "event_id": row.event_id,
+            "event_title": row.event_title,
+            "verification": row.verification,
+            "claimed_by": row.claimed_by,
+            "note": row.note,
+            "as_of": at.isoformat(),
+            "dataset_version": data.version,
+        }
+        for row in holders.itertuples(index=False)
+    ]
+
+
+def write_control_export(data: Dataset, at: dt.date, fmt: str, out: TextIO) -> int:
+    """Control of territory on ``at`` as CSV (formula-safe) or GeoJSON points; returns the place count."""
+    records = control_records(data, at)
+    if fmt == "control-csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CONTROL_COLUMNS)
+        for record in records:
+            writer.writerow(
+                [
+                    record[c] if c in ("latitude", "longitude") else neutralise_formula(str(record[c]))
+                    for c in CONTROL_COLUMNS
+                ]
+            )
+    elif fmt == "control-geojson":
+        features = [
+            {
+                "type": "Feature",
+                "id": r["place_id"],
+                "geometry": {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]},
+                "properties": {k: v for k, v in r.items() if k not in ("latitude", "longitude")},
+            }
+            for r in records
+        ]
+        collection = {"type": "FeatureCollection", "as_of": at.isoformat(), "features": features}
+        out.write(json.dumps(collection, ensure_ascii=False) + "\n")
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(CONTROL_FORMATS)}")
+    return len(records)

@@ -62,6 +62,16 @@ def _card(data: Dataset, row: pd.Series) -> None:
             st.markdown(f"**{md(row['title'])}**")
         st.caption(f"{md(date_text(row))} · {md(row['type_label'])} · ACLED: {md(row['acled_event_type'])}")
         st.markdown(md(row["summary"]))
+        if data.has_control:
+            changed = q(data, "control_by_event", row["event_id"])
+            if not changed.empty:
+                sides = {"armenian": "Armenian side", "azerbaijani": "Azerbaijani side"}
+                lines = [
+                    f"- {md(c.place)}: {md(sides.get(c.previous, 'start of record'))} → {md(sides.get(c.side, c.side))}"
+                    f" ({pd.Timestamp(c.date):%d %b %Y}, {md(c.verification)})"
+                    for c in changed.itertuples(index=False)
+                ]
+                st.markdown(f"**Control changed in {len(lines)} place(s):**  \n" + "\n".join(lines))
         left, right = st.columns(2)
         all_names = data.places.at[row["place_id"], "all_names"] if row["place_id"] in data.places.index else []
         names = " · ".join(md(n) for n in all_names)
