@@ -147,3 +147,17 @@ def test_back_restores_the_earlier_view(app, monkeypatch):
     at.query_params.clear()
     run(at, history=True, monkeypatch=monkeypatch)
     assert at.multiselect(key="f_actor").value == []
+
+
+def test_a_stale_query_on_an_ordinary_rerun_does_not_undo_input(app, monkeypatch):
+    """A rerun the browser asked for before the app's new URL reached it carries the old query."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["actor"] = ["am-mod"]
+    run(at, monkeypatch=monkeypatch)
+    at.text_input(key="f_q").set_value("cathedral")
+    run(at, monkeypatch=monkeypatch)
+    at.query_params.clear()
+    at.query_params["actor"] = ["am-mod"]  # stale: not a Back/Forward
+    run(at, history=False, monkeypatch=monkeypatch)
+    assert at.text_input(key="f_q").value == "cathedral"
+    assert params(at)["q"] == ["cathedral"]
