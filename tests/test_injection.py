@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from conflict_timeline.data.paths import ENV_VAR, REPO_ROOT
 from conflict_timeline.figures.deck import deck_text
 from conflict_timeline.figures.legend import build_type_legend
-from conflict_timeline.ui.safe import md, plain
+from conflict_timeline.ui.safe import md, plain, plain_frame
 from tests.conftest import ACTORS, EVENTS, PLACES, eid, make_dataset
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -92,6 +92,16 @@ def test_bidi_overrides_are_dropped_on_display():
     for shown in (plain(text), md(text)):
         assert not any(c in shown for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     assert "\u200f" in plain(text)  # the implicit right-to-left mark cannot reverse text: kept
+
+
+def test_tables_have_no_bidi_overrides():
+    table = pd.DataFrame(
+        {"title": [f"{RLO}evil", "fine"], "n": [1, 2], "s": pd.array([f"a{RLO}", None], dtype="string")},
+        index=[7, 9],
+    )
+    shown = plain_frame(table)
+    assert list(shown["title"]) == ["evil", "fine"] and shown.at[7, "s"] == "a" and pd.isna(shown.at[9, "s"])
+    assert list(shown.index) == [7, 9] and list(shown["n"]) == [1, 2] and table.at[7, "title"] == f"{RLO}evil"
 
 
 def test_tooltips_have_no_bidi_overrides():

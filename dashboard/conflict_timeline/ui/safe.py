@@ -23,6 +23,18 @@ def plain(text: object) -> str:
     return _BIDI_CONTROLS.sub("", str(text))
 
 
+def plain_frame(frame):
+    """A table for display (``st.dataframe``) with bidi overrides dropped from its text cells;
+    rows, index and other values unchanged."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    out = frame.copy()
+    for column in out.columns:
+        if is_object_dtype(out[column].dtype) or is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(lambda v: plain(v) if isinstance(v, str) else v)
+    return out
+
+
 def no_shortcodes(text: str) -> str:
     return _SHORTCODE_START.sub(":" + WORD_JOINER, text)
 
