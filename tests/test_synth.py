@@ -9,7 +9,7 @@ from conflict_timeline.tools.synth import SYNTHETIC_PLACES, write_synthetic
 def test_synthetic_data_is_valid_and_reuses_real_ids(tmp_path):
     data = load_dataset(write_synthetic(tmp_path / "s", 500))
     assert data.ok, [str(p) for p in data.problems[:10]]
-    assert len(data.events) == 500
+    assert len(data.all_events()) == 500
     shipped = load_dataset(REPO_ROOT / "data")
     assert set(shipped.actors.index) == set(data.actors.index)
     assert len(data.places) == len(shipped.places) + SYNTHETIC_PLACES

@@ -89,14 +89,14 @@ def where(data: Dataset, spec: FilterSpec, alias: str = "", family: frozenset[st
         clauses.append(f"list_contains(?, {p}verification)")
         params.append(list(spec.verification))
     if spec.actors:
-        clauses.append(f"{p}event_id IN (SELECT event_id FROM event_actors WHERE list_contains(?, actor_id))")
+        clauses.append(f"{p}eid IN (SELECT eid FROM event_actors WHERE list_contains(?, actor_id))")
         params.append(sorted(descendants(data.actors, spec.actors)))
     for alternatives in search_terms(data, spec.text):
         terms = sorted(alternatives)
         clauses.append("(" + " OR ".join(f"contains({p}search_text, ?)" for _ in terms) + ")")
         params.extend(terms)
     if family is not None:  # an inspected actor and its descendants, on top of the filters
-        clauses.append(f"{p}event_id IN (SELECT event_id FROM event_actors WHERE list_contains(?, actor_id))")
+        clauses.append(f"{p}eid IN (SELECT eid FROM event_actors WHERE list_contains(?, actor_id))")
         params.append(sorted(family))
     return " AND ".join(clauses), params
 
@@ -111,8 +111,8 @@ def count(data: Dataset, spec: FilterSpec) -> int:
 
 
 SORTS = {
-    "date": "date_start, event_id",
-    "date_desc": "date_start DESC, event_id DESC",
+    "date": "eid",  # eid is the (date_start, event_id) order
+    "date_desc": "eid DESC",
     "fatalities": "fatalities DESC NULLS LAST, date_start, event_id",
     "title": "title, event_id",
 }
@@ -251,9 +251,9 @@ def density_cells(data: Dataset, spec: FilterSpec, bbox, cell: float, limit: int
 def counts_by_actor(data: Dataset, spec: FilterSpec) -> pd.DataFrame:
     """Per actor: events it is involved in (itself, not its sub-actors), first and last date."""
     clause, params = where(data, spec, alias="e")
-    sql = f"""SELECT a.actor_id, count(DISTINCT a.event_id) AS events, min(e.date_start) AS first,
+    sql = f"""SELECT a.actor_id, count(DISTINCT a.eid) AS events, min(e.date_start) AS first,
                      max(e.date_start) AS last
-              FROM event_actors a JOIN events e ON e.event_id = a.event_id
+              FROM event_actors a JOIN events e ON e.eid = a.eid
               WHERE {clause} GROUP BY 1 ORDER BY events DESC, a.actor_id"""
     out = _run(data, sql, params)
     return out.join(data.actors[["name", "short_name", "side", "kind"]], on="actor_id")
@@ -286,10 +286,10 @@ def counterparts(
 ) -> pd.DataFrame:
     """Actors that appear in the same events as ``actor_ids`` (outside that set), most frequent first."""
     clause, params = where(data, spec, alias="e")
-    sql = f"""SELECT o.actor_id, count(DISTINCT o.event_id) AS events
-              FROM event_actors o JOIN events e ON e.event_id = o.event_id
+    sql = f"""SELECT o.actor_id, count(DISTINCT o.eid) AS events
+              FROM event_actors o JOIN events e ON e.eid = o.eid
               WHERE {clause} AND NOT list_contains(?, o.actor_id)
-                AND o.event_id IN (SELECT event_id FROM event_actors WHERE list_contains(?, actor_id))
+                AND o.eid IN (SELECT eid FROM event_actors WHERE list_contains(?, actor_id))
               GROUP BY 1 ORDER BY events DESC, o.actor_id LIMIT ?"""
     family = sorted(actor_ids)
     out = _run(data, sql, [*params, family, family, limit])
@@ -358,9 +358,9 @@ def export_query(data: Dataset, spec: FilterSpec) -> tuple[str, list]:
     clause, params = where(data, spec, alias="e")
     sql = f"""SELECT e.*, s.urls AS source_urls, s.publishers AS source_publishers
               FROM events e LEFT JOIN (
-                  SELECT event_id, list(url ORDER BY pos) AS urls, list(publisher ORDER BY pos) AS publishers
-                  FROM sources GROUP BY event_id) s ON s.event_id = e.event_id
-              WHERE {clause} ORDER BY e.date_start, e.event_id"""
+                  SELECT eid, list(url ORDER BY pos) AS urls, list(publisher ORDER BY pos) AS publishers
+                  FROM sources GROUP BY eid) s ON s.eid = e.eid
+              WHERE {clause} ORDER BY e.eid"""
     return sql, params
 
 

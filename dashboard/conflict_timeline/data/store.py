@@ -272,6 +272,12 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     ).fetchall()
     cross += [Problem("events.csv", line, "sources", "has no valid source in sources.csv") for line, _ in unsourced]
     con.execute("DELETE FROM ev_ok WHERE event_id NOT IN (SELECT event_id FROM src_raw)")
+    # an integer key in date order: joins between events, their actors and sources compare integers
+    con.execute(
+        """CREATE TEMP TABLE ev_id AS SELECT o.line, o.event_id,
+               (row_number() OVER (ORDER BY e.date_start, o.event_id) - 1)::BIGINT AS eid
+           FROM ev_ok o JOIN ev_raw e ON e.line = o.line"""
+    )
     problems += cross
 
     # 5. the typed, joined tables
@@ -289,21 +295,22 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         con.execute(f"COPY ({sql}) TO '{(out / name).as_posix()}' (FORMAT parquet, ROW_GROUP_SIZE 100000)")
 
     copy(
-        """SELECT p.event_id, p.actor_id, p.role, p.pos::INTEGER AS pos
-           FROM pairs_raw p JOIN ev_ok o ON o.line = p.line ORDER BY p.event_id, p.pos""",
+        """SELECT i.eid, p.event_id, p.actor_id, p.role, p.pos::INTEGER AS pos
+           FROM pairs_raw p JOIN ev_id i ON i.line = p.line ORDER BY i.eid, p.pos""",
         "event_actors.parquet",
     )
     copy(
-        """SELECT s.event_id, s.url, s.publisher, TRY_STRPTIME(NULLIF(s.published, ''), '%Y-%m-%d')::DATE AS published,
+        """SELECT i.eid, s.event_id, s.url, s.publisher,
+                  TRY_STRPTIME(NULLIF(s.published, ''), '%Y-%m-%d')::DATE AS published,
                   row_number() OVER (PARTITION BY s.event_id ORDER BY s.line)::INTEGER AS pos
-           FROM src_raw s JOIN ev_ok o ON o.event_id = s.event_id ORDER BY s.event_id, pos""",
+           FROM src_raw s JOIN ev_id i ON i.event_id = s.event_id ORDER BY i.eid, pos""",
         "sources.parquet",
     )
     copy(
         """WITH ev AS (
-              SELECT e.*, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
+              SELECT e.*, i.eid, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
                      TRY_STRPTIME(NULLIF(e.date_end, ''), '%Y-%m-%d')::DATE AS de
-              FROM ev_raw e JOIN ev_ok o ON o.line = e.line),
+              FROM ev_raw e JOIN ev_id i ON i.line = e.line),
             who AS (
               SELECT p.line,
                      arg_min(a.side, (CASE WHEN p.role = 'initiator' THEN 0 ELSE 1 END, p.pos)) AS side,
@@ -314,7 +321,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
               FROM pairs_raw p JOIN actors_t a ON a.actor_id = p.actor_id GROUP BY p.line),
             src AS (
               SELECT event_id, count(*) AS n_sources, arg_min(url, line) AS first_url FROM src_raw GROUP BY event_id)
-           SELECT ev.event_id, ev.ds AS date_start, ev.de AS date_end, ev.date_precision, ev.title, ev.summary,
+           SELECT ev.eid, ev.event_id, ev.ds AS date_start, ev.de AS date_end, ev.date_precision, ev.title, ev.summary,
                   ev.event_type, t.label AS type_label, t.acled_event_type, t.category,
                   ev.place_id, pl.name AS place_name, pl.label AS place_label, pl.latitude, pl.longitude,
                   pl.country AS place_country, ev.geo_precision,
@@ -334,7 +341,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
                    JOIN types_t t ON t.event_type = ev.event_type
                    LEFT JOIN who ON who.line = ev.line
                    LEFT JOIN src ON src.event_id = ev.event_id
-           ORDER BY ev.ds, ev.event_id""",
+           ORDER BY ev.eid""",
         "events.parquet",
     )
     copy("SELECT * EXCLUDE (folded) FROM actors_t", "actors.parquet")
