@@ -47,6 +47,22 @@ st.dataframe(
     },
 )
 
+st.subheader("Control of territory")
+if data.has_control:
+    changes_per_era = ctx.q("control_coverage")
+    st.markdown(
+        f"The control table tracks **{data.control['place_id'].nunique()} places** with "
+        f"**{int((data.control['how'] != 'initial').sum())} sourced changes of control**. "
+        "Each change names the event whose sources support it; the holder of a place on a day is the latest "
+        "change on or before it. A capture announced by one side is *claimed*, and *disputed* when the other side "
+        "denied it; such holdings are drawn hollow on the map. A place's record begins with an *initial* row "
+        "(who held it then, per sources). The layer shows places, not the line of contact between them, and no "
+        "area is shaded: a village between two tracked places may have changed hands unrecorded."
+    )
+    st.dataframe(changes_per_era, hide_index=True, key="control-coverage", width="stretch")
+else:
+    st.caption("This dataset has no control-of-territory table (control.csv).")
+
 st.subheader("Validation")
 counts = pd.DataFrame(
     [

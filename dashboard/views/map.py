@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from conflict_timeline.data.text import fold
 from conflict_timeline.figures.deck import (
     CONTROL_SIDE_LABELS,
     DENSITY_CELL_DEG,
@@ -156,6 +157,18 @@ with side_col:
         pick("outside", table.iloc[rows[0]]["event_id"] if rows else None)
 if holders is not None:
     st.subheader(f"Who held what on {asof:%d %B %Y}")
+    find = st.text_input(
+        "Find a tracked place", key="control-find", placeholder="Any of its names: Shushi, Şuşa, Shusha…"
+    )
+    if find.strip():
+        names = ctx.data.places["all_names"].to_dict()
+        wanted = fold(find.strip())
+        holders = holders[
+            [
+                any(wanted in fold(n) for n in names.get(p, [])) or wanted in fold(lbl)
+                for p, lbl in zip(holders["place_id"], holders["label"])
+            ]
+        ]
     table = pd.DataFrame(
         {
             "place": holders["label"],
@@ -172,5 +185,19 @@ if holders is not None:
             "note": holders["note"],
         }
     )
-    st.dataframe(table, key="control-table", hide_index=True, width="stretch", height=360)
+    with st.container(key="control-table-box"):  # the grid's text, for screen readers and browser tests
+        picked = st.dataframe(
+            table.assign(event_id=holders["event_id"].to_numpy()),
+            key=chart_key("control-table"),
+            hide_index=True,
+            width="stretch",
+            height=360,
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={"event_id": None},
+        )
+    st.caption("Select a row to open the event behind that holding.")
+    rows = picked.selection.rows if picked else []
+    event_of_row = table.assign(event_id=holders["event_id"].to_numpy()).iloc[rows[0]]["event_id"] if rows else None
+    pick("control-table", event_of_row or None)
 pick("map", deck_event_id(chosen))

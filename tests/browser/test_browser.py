@@ -16,14 +16,14 @@ from tests.browser.conftest import Server, shot, wait_for_app
 from tests.conftest import EVENTS, make_dataset
 
 pytestmark = pytest.mark.browser
-COUNT = re.compile(r"(\d+) of (\d+) events")
+COUNT = re.compile(r"([\d,]+) of ([\d,]+) events")
 
 
 def count_text(page) -> tuple[int, int]:
     text = page.locator(".st-key-event-count").inner_text()
     match = COUNT.search(text)
     assert match, text
-    return int(match[1]), int(match[2])
+    return int(match[1].replace(",", "")), int(match[2].replace(",", ""))
 
 
 def query(page) -> dict[str, list[str]]:
@@ -45,7 +45,7 @@ def test_every_page_renders(page, shipped_server, path, name):
     page.goto(shipped_server.url + path)
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
-    total = len(load_dataset(REPO_ROOT / "data").events)
+    total = load_dataset(REPO_ROOT / "data").n_events
     assert count_text(page) == (total, total)
     if name == "timeline":
         page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=20_000)
@@ -73,7 +73,7 @@ def test_deep_link_restores_filters_and_count(page, shipped_server):
     expected = len(apply_filters(data, FilterSpec(dt.date(2020, 9, 27), dt.date(2020, 11, 10), ("az-mod",))))
     page.goto(f"{shipped_server.url}/?from=2020-09-27&to=2020-11-10&actor=az-mod")
     wait_for_app(page)
-    assert count_text(page) == (expected, len(data.events))
+    assert count_text(page) == (expected, data.n_events)
     actors = page.locator(".st-key-f_actor")
     actors.scroll_into_view_if_needed()
     # the chip carries the actor's label (ids stay in the URL); wait for it to be drawn
@@ -109,7 +109,9 @@ def test_clicking_an_event_opens_its_card(page, shipped_server):
     page.wait_for_function("() => location.search.includes('event=')", timeout=20_000)
     event_id = query(page)["event"][0]
     data = load_dataset(REPO_ROOT / "data")
-    title = data.events.set_index("event_id").loc[event_id, "title"]
+    from conflict_timeline.data.query import event_by_id
+
+    title = event_by_id(data, event_id)["title"]
     assert title[:30] in card.inner_text()
     shot(page, "event-card")
 
@@ -167,7 +169,7 @@ def xss_server(tmp_path_factory):
     actors[3][1] = XSS + " actor"
     actors[3][2] = XSS
     sources = [(e[0], f"https://example.org/{e[0]}", "Example", "") for e in EVENTS]
-    sources.append(("e3", "javascript:window.__xss=3", XSS, ""))
+    sources.append((EVENTS[2][0], "javascript:window.__xss=3", XSS, ""))
     directory = make_dataset(tmp_path_factory.mktemp("xss") / "data", events=events, sources=sources, actors=actors)
     server = Server(directory)
     yield server

@@ -403,3 +403,22 @@ def control_changes(data: Dataset, date_from: dt.date, date_to: dt.date) -> pd.D
 def control_by_event(data: Dataset, event_id: str) -> pd.DataFrame:
     rows = control.changed_by(data.control, event_id)
     return rows.assign(place=rows["place_id"].map(data.places["label"].to_dict()))
+
+
+def control_coverage(data: Dataset) -> pd.DataFrame:
+    """Per era: changes of control, places that changed hands, and how many rest on claims or disputes."""
+    rows = control.changes(data.control)
+    out = []
+    for era in data.eras.itertuples(index=False):
+        inside = rows[(rows["date"] >= era.date_start) & (rows["date"] <= era.date_end)]
+        out.append(
+            {
+                "period": era.name,
+                "changes": len(inside),
+                "places": inside["place_id"].nunique(),
+                "confirmed": int((inside["verification"] == "confirmed").sum()),
+                "claimed": int((inside["verification"] == "claimed").sum()),
+                "disputed": int((inside["verification"] == "disputed").sum()),
+            }
+        )
+    return pd.DataFrame(out, columns=["period", "changes", "places", "confirmed", "claimed", "disputed"])
