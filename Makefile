@@ -24,7 +24,7 @@ install: $(STAMP)
 install-test: $(TEST_STAMP)
 
 run: install
-	$(BIN)/streamlit run dashboard/app.py --server.port 8501
+	$(BIN)/streamlit run dashboard/serve.py --server.port 8501
 
 test: install-test
 	$(BIN)/ruff check .

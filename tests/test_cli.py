@@ -6,11 +6,10 @@ import sys
 
 import pytest
 
-from tests.conftest import eid, short
-
 from conflict_timeline.cli import main
 from conflict_timeline.data.export import EXPORT_COLUMNS
 from conflict_timeline.data.paths import ENV_VAR
+from tests.conftest import eid, short
 
 
 def run(capsys, *args):

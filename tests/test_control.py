@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from conflict_timeline.data import control
 from conflict_timeline.data.load import load_dataset
 from conflict_timeline.data.paths import ENV_VAR, REPO_ROOT
-from tests.conftest import EVENTS, eid, make_dataset, write_csv
+from tests.conftest import eid, make_dataset, write_csv
 
 E1, E3 = eid("e1"), eid("e3")  # 27 Sep 2020 at Stepanakert; 8-9 Oct 2020 at Shusha
 INITIAL = ("shusha", "1992-01-01", "month", "azerbaijani", "initial", "", "confirmed", "", "https://example.org/s")
@@ -26,17 +26,29 @@ def with_control(tmp_path, rows, events=None):
 
 RULES = [
     ("unknown place", ("atlantis", "2020-10-08", "day", "armenian", "captured", E3, "confirmed", "", ""), "place_id"),
-    ("unknown event", ("shusha", "2020-10-08", "day", "armenian", "captured", "2020-10-08-nope", "confirmed", "", ""),
-     "event_id"),
-    ("no event on a change", ("shusha", "2020-10-08", "day", "armenian", "captured", "", "confirmed", "", ""),
-     "event_id"),
-    ("outside the event's span", ("shusha", "2020-10-11", "day", "armenian", "captured", E3, "confirmed", "", ""),
-     "date"),
+    (
+        "unknown event",
+        ("shusha", "2020-10-08", "day", "armenian", "captured", "2020-10-08-nope", "confirmed", "", ""),
+        "event_id",
+    ),
+    (
+        "no event on a change",
+        ("shusha", "2020-10-08", "day", "armenian", "captured", "", "confirmed", "", ""),
+        "event_id",
+    ),
+    (
+        "outside the event's span",
+        ("shusha", "2020-10-11", "day", "armenian", "captured", E3, "confirmed", "", ""),
+        "date",
+    ),
     ("same side again", ("shusha", "2020-10-08", "day", "azerbaijani", "captured", E3, "confirmed", "", ""), "side"),
     ("a third side", ("shusha", "2020-10-08", "day", "russian", "captured", E3, "confirmed", "", ""), "side"),
     ("unknown how", ("shusha", "2020-10-08", "day", "armenian", "bought", E3, "confirmed", "", ""), "how"),
-    ("claim without claimant", ("shusha", "2020-10-08", "day", "armenian", "captured", E3, "claimed", "", ""),
-     "claimed_by"),
+    (
+        "claim without claimant",
+        ("shusha", "2020-10-08", "day", "armenian", "captured", E3, "claimed", "", ""),
+        "claimed_by",
+    ),
     ("bad date", ("shusha", "2020-02-30", "day", "armenian", "captured", E3, "confirmed", "", ""), "date"),
     ("second initial", INITIAL, "how"),
 ]
@@ -215,7 +227,8 @@ def test_every_capture_or_handover_changes_control_or_says_why():
     moves = ev[ev["event_type"].isin(["territory_change", "handover"])]
     linked = set(data.control["event_id"])
     silent = [
-        e for e, s in zip(moves["event_id"], moves["summary"])
+        e
+        for e, s in zip(moves["event_id"], moves["summary"])
         if e not in linked and "no tracked place changed hands" not in s.lower()
     ]
     assert not silent, silent

@@ -1,7 +1,6 @@
 import json
 
 import pandas as pd
-import pytest
 
 from conflict_timeline.data import query as q
 from conflict_timeline.data.query import FilterSpec
@@ -73,7 +72,10 @@ def test_hover_escapes_markup(tmp_path):
     assert "<img" not in text and "&lt;img" in text
 
 
-def _points(data, spec=FilterSpec()):
+ALL = FilterSpec()
+
+
+def _points(data, spec=ALL):
     return q.events_in_box(data, spec, REGION_BBOX, True)
 
 

@@ -61,7 +61,6 @@ def test_descendants(mini):
     "days, freq", [(0, "D"), (45, "D"), (100, "D"), (101, "W"), (900, "W"), (2000, "M"), (14000, "M")]
 )
 def test_bin_follows_range(days, freq):
-    import pandas as pd
 
     start = pd.Timestamp("2000-01-01")
     assert choose_bin(start, start + pd.Timedelta(days=days)) == freq
@@ -136,7 +135,6 @@ def test_queries_from_several_threads_at_once(mini):
 
 @pytest.mark.parametrize("text", ["Xankəndi", "Şuşa", "Füzuli", "Ağdərə", "Ստեփանակերտ", "Cəbrayıl", "ÉLAN"])
 def test_vectorised_fold_matches_fold(text):
-    import pandas as pd
 
     from conflict_timeline.data.text import fold, fold_series
 

@@ -66,9 +66,13 @@ def test_control_rows_and_edits_are_checked_and_merged(tmp_path, capsys):
 def test_overlap_check_finds_copied_runs(tmp_path, capsys):
     from conflict_timeline.tools.overlap import check_folder, longest_shared_run
 
-    assert longest_shared_run("The cathedral was struck twice, officials said.", "the Cathedral was struck twice")[0] == 5
+    assert (
+        longest_shared_run("The cathedral was struck twice, officials said.", "the Cathedral was struck twice")[0] == 5
+    )
     # quoted words are the source's words on purpose: they do not count
-    assert longest_shared_run('He said "we will not stop the offensive now".', "we will not stop the offensive now")[0] < 3
+    assert (
+        longest_shared_run('He said "we will not stop the offensive now".', "we will not stop the offensive now")[0] < 3
+    )
     staging = tmp_path / "s"
     (staging / "texts").mkdir(parents=True)
     row = list(EVENTS[0])

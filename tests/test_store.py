@@ -25,7 +25,12 @@ def test_store_is_parquet_under_the_cache_dir_never_in_data(mini_dir, tmp_path, 
     assert {"events.parquet", "event_actors.parquet", "sources.parquet", "meta.json"} <= names
     assert not any(p.suffix in (".pickle", ".pkl") for p in data.store.rglob("*"))
     assert {p.name for p in mini_dir.iterdir()} == {
-        "events.csv", "sources.csv", "actors.csv", "places.csv", "eras.csv", "event_types.csv"
+        "events.csv",
+        "sources.csv",
+        "actors.csv",
+        "places.csv",
+        "eras.csv",
+        "event_types.csv",
     }
 
 
