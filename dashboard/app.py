@@ -17,6 +17,7 @@ if str(_HERE) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from conflict_timeline.data.paths import DataDirError  # noqa: E402
+from conflict_timeline.data.versions import changes_since  # noqa: E402
 from conflict_timeline.ui import card, sidebar, url_state  # noqa: E402
 from conflict_timeline.ui.context import PageContext, set_context  # noqa: E402
 from conflict_timeline.ui.data_access import get_dataset, q  # noqa: E402
@@ -36,6 +37,27 @@ PAGES = [
 
 def _dismiss_notices() -> None:
     st.session_state["url_notices"] = []
+
+
+def _changes_since_link(data) -> None:
+    """For a link made with an earlier recorded version: which events changed since (ids, with titles)."""
+    link_version = st.query_params.get("v")
+    since = changes_since(data.path, link_version) if link_version and link_version != data.version else None
+    if not since or not any(since.values()):
+        return
+    with st.expander("Which events changed since this link was made", key="changes-since-link"):
+        for kind in ("added", "changed", "removed"):
+            ids = sorted(since[kind])
+            if not ids:
+                continue
+            known = q(data, "titles_of", tuple(ids)) if kind != "removed" else {}
+            st.markdown(f"**{kind.capitalize()}** ({len(ids)})")
+            st.dataframe(
+                {"event": ids, "title": [known.get(i, "(removed: the id stays reserved)") for i in ids]},
+                hide_index=True,
+                key=f"since-{kind}",
+                height=min(38 + 35 * len(ids), 300),
+            )
 
 
 def main() -> None:
@@ -59,6 +81,7 @@ def main() -> None:
         with st.container(key="url-notices"):
             for notice in notices:
                 st.warning(notice, icon=":material/link_off:")
+            _changes_since_link(data)
             st.button("Dismiss", key="dismiss-notices", on_click=_dismiss_notices)
     if data.n_problems:
         rejected = sum(c.rejected for c in data.counts.values())

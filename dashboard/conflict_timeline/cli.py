@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from conflict_timeline.data.export import CONTROL_FORMATS, FORMATS, write_control_export, write_export
 from conflict_timeline.data.load import Dataset, load_dataset, problems_page
@@ -100,6 +101,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from conflict_timeline.data import versions
+
+    result = versions.diff_specs(args.old, args.new)
+    if args.json:
+        payload = {
+            "old_version": result.old_version,
+            "new_version": result.new_version,
+            "added": result.added,
+            "changed": result.changed,
+            "removed": result.removed,
+        }
+        print(json.dumps(payload, indent=1))
+    else:
+        print(f"{args.old} (version {result.old_version}) -> {args.new} (version {result.new_version})")
+        print(result.summary)
+        for event_id in result.added:
+            print(f"  + {event_id}")
+        for event_id, fields in result.changed.items():
+            print(f"  ~ {event_id}: {', '.join(fields)}")
+        for event_id in result.removed:
+            print(f"  - {event_id}")
+    if args.record:
+        new = Path(args.new)
+        if not new.is_dir():
+            raise UsageError("--record writes versions.csv into NEW, which must then be a data directory")
+        data = load_dataset(new)
+        versions.record(new, result, dt.date.today().isoformat(), data.n_events)
+        print(f"recorded version {result.new_version} in {new / versions.FILE}", file=sys.stderr)
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from conflict_timeline.tools.synth import write_synthetic
 
@@ -149,6 +184,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--verification", action="append", nargs="+", metavar="V", help="confirmed, claimed or disputed")
     p.add_argument("--query", metavar="TEXT", help="text search (case- and accent-insensitive)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("diff", help="list events added, changed (which fields) and removed between two versions")
+    p.add_argument("old", help="a data directory or a git revision (e.g. HEAD~5, a tag)")
+    p.add_argument("new", help="a data directory or a git revision")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--record", action="store_true", help="append NEW's entry to NEW/versions.csv")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("synth", parents=[common], help="write a valid synthetic dataset for benchmarks")
     p.add_argument("--events", type=int, required=True)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from conflict_timeline.data.load import problems_page
 from conflict_timeline.data.paths import REPO_ROOT
+from conflict_timeline.data.versions import history
 from conflict_timeline.ui.context import page_header
 
 ctx = page_header("About the data")
@@ -62,6 +63,34 @@ if data.has_control:
     st.dataframe(changes_per_era, hide_index=True, key="control-coverage", width="stretch")
 else:
     st.caption("This dataset has no control-of-territory table (control.csv).")
+
+st.subheader("Versions")
+recorded = history(data.path)
+if recorded:
+    st.markdown(
+        "Each shipped version of the data, newest first. A shared link carries the version it was made with "
+        "(`v=`); opening an older link says what changed since. Event ids are never reused or renumbered."
+    )
+    st.dataframe(
+        [
+            {
+                "version": row["version"] + (" (current)" if row["version"] == data.version else ""),
+                "date": row["date"] or "—",
+                "events": row["events"] or "—",
+                "added": row["added"] or "—",
+                "changed": row["changed"] or "—",
+                "removed": row["removed"] or "—",
+            }
+            for row in reversed(recorded)
+        ],
+        hide_index=True,
+        key="versions",
+        width="stretch",
+    )
+    if data.version not in {row["version"] for row in recorded}:
+        st.caption(f"This data (version `{data.version}`) is not yet recorded in versions.csv: it is a working copy.")
+else:
+    st.caption("No versions.csv: this dataset records no version history.")
 
 st.subheader("Validation")
 counts = pd.DataFrame(

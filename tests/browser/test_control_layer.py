@@ -6,7 +6,6 @@ import pytest
 
 from tests.browser.conftest import shot, wait_for_app
 
-
 ROWS = """(name) => {
     const rows = [...document.querySelectorAll('.st-key-control-table-box [role=row]')];
     const cells = rows.map(r => [...r.querySelectorAll('[role=gridcell]')].map(c => c.innerText));

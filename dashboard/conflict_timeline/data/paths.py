@@ -66,6 +66,8 @@ def dataset_version(path: Path) -> str:
 def _content_hash(path: Path, signature: tuple) -> str:
     digest = hashlib.sha256()
     for name in (*DATA_FILES, *OPTIONAL_FILES):
+        if name in OPTIONAL_FILES and not (path / name).exists():
+            continue  # an absent optional file leaves the version as it was before the file existed
         digest.update(name.encode())
         try:
             digest.update((path / name).read_bytes())

@@ -422,3 +422,8 @@ def control_coverage(data: Dataset) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out, columns=["period", "changes", "places", "confirmed", "claimed", "disputed"])
+
+
+def titles_of(data: Dataset, ids: tuple[str, ...]) -> dict[str, str]:
+    frame = _run(data, "SELECT event_id, title FROM events WHERE list_contains(?, event_id)", [list(ids)])
+    return dict(zip(frame["event_id"], frame["title"]))

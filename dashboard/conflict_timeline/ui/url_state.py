@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.query import FilterSpec, existing_event_ids
 from conflict_timeline.data.schema import VERIFICATIONS
+from conflict_timeline.data.versions import changes_since
 from conflict_timeline.ui.safe import no_shortcodes
 
 PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "lane", "view", "control", "asof", "v")
@@ -230,10 +231,18 @@ def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewS
 
     version = single("v")
     if version is not None and version != data.version:
-        notices.append(
-            f"This link was made with dataset version {code(version)}; the current data is version "
-            f"`{data.version}`, so some events may have changed."
-        )
+        since = changes_since(data.path, version.strip())
+        if since is None:
+            notices.append(
+                f"This link was made with dataset version {code(version)}; the current data is version "
+                f"`{data.version}`, so some events may have changed."
+            )
+        else:
+            notices.append(
+                f"This link was made with dataset version {code(version)}. Since then "
+                f"{len(since['added'])} events were added, {len(since['changed'])} changed and "
+                f"{len(since['removed'])} removed (current version `{data.version}`): see the list below."
+            )
     for name in raw:
         if name not in PARAMS:
             notices.append(f"Ignored unknown parameter {code(name)}.")
