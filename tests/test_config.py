@@ -39,3 +39,18 @@ def test_data_layer_does_not_import_streamlit():
         assert "streamlit" not in path.read_text(), path
     for path in (REPO_ROOT / "dashboard" / "conflict_timeline" / "figures").glob("*.py"):
         assert "import streamlit" not in path.read_text(), path
+
+
+def test_layers_import_only_downwards():
+    """data <- figures <- ui/pages: nothing below imports anything above it."""
+    import re
+
+    package = REPO_ROOT / "dashboard" / "conflict_timeline"
+    above = {"data": ("figures", "ui", "tools", "cli"), "figures": ("ui", "tools", "cli")}
+    wrong = []
+    for layer, forbidden in above.items():
+        for path in (package / layer).glob("*.py"):
+            for name in forbidden:
+                if re.search(rf"^\s*(from|import) conflict_timeline\.{name}\b", path.read_text(), re.M):
+                    wrong.append(f"{path.relative_to(package)} imports conflict_timeline.{name}")
+    assert not wrong, wrong

@@ -132,3 +132,27 @@ def test_legend_labels_are_not_double_escaped():
 def test_tables_own_csv_export_is_off():
     config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["disableDataExport"] is True
+
+
+def test_tables_and_lists_show_no_bidi_overrides(monkeypatch, tmp_path):
+    """Tables, the actor list and the timeline's hovers get data text without U+202E."""
+    events = [list(e) for e in EVENTS]
+    events[2][4] = f"Cathedral {RLO}tih"
+    actors = [list(a) for a in ACTORS]
+    actors[3][2] = f"{RLO}DoM"
+    monkeypatch.setenv(ENV_VAR, str(make_dataset(tmp_path / "bidi", events=events, actors=actors)))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.switch_page("views/events.py")
+        at.run()
+        assert not at.exception
+        table = at.dataframe(key="events-table").value
+        assert "Cathedral tih" in set(table["title"]) and not table.map(lambda v: RLO in str(v)).any().any()
+        assert all(RLO not in o for o in at.multiselect(key="f_actor").options)
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        spec = at.get("plotly_chart")[0].proto.spec
+        assert "Cathedral tih" in json.loads(spec).__repr__() and "\\u202e" not in spec and RLO not in spec
+    finally:
+        st.cache_resource.clear()

@@ -9,6 +9,7 @@ from conflict_timeline.data.load import problems_page
 from conflict_timeline.data.paths import REPO_ROOT
 from conflict_timeline.data.versions import history
 from conflict_timeline.ui.context import page_header
+from conflict_timeline.ui.safe import plain
 
 ctx = page_header("About the data")
 data = ctx.data
@@ -113,7 +114,7 @@ if data.n_problems:
         f"Problems {(page - 1) * PROBLEMS_PER_PAGE + 1:,}–{(page - 1) * PROBLEMS_PER_PAGE + len(shown):,} "
         f"of {data.n_problems:,}, as file:line: field: reason."
     )
-    st.code("\n".join(str(p) for p in shown), language=None)
+    st.code("\n".join(plain(str(p)) for p in shown), language=None)
 else:
     st.success("Every row passed validation.")
 

@@ -9,7 +9,7 @@ from conflict_timeline.data.query import BIN_LABELS, descendants
 from conflict_timeline.data.schema import SIDE_LABELS, SIDES
 from conflict_timeline.figures.palette import SIDE_COLORS
 from conflict_timeline.ui.context import page_header
-from conflict_timeline.ui.safe import md
+from conflict_timeline.ui.safe import md, plain_frame
 from conflict_timeline.ui.sidebar import actor_label, sorted_actor_ids
 from conflict_timeline.ui.url_state import KEYS
 
@@ -75,7 +75,7 @@ if focus:
         left, right = st.columns(2)
         left.markdown("**Where it acted**")
         left.dataframe(
-            ctx.q("place_counts_for", ctx.spec, family),
+            plain_frame(ctx.q("place_counts_for", ctx.spec, family)),
             hide_index=True,
             key="actor-places",
             width="stretch",
@@ -84,7 +84,9 @@ if focus:
         partners["actor"] = partners["short_name"]
         partners["side"] = partners["side"].astype(str).map(SIDE_LABELS)
         right.markdown("**Appears most with**")
-        right.dataframe(partners[["actor", "side", "events"]], hide_index=True, key="actor-partners", width="stretch")
+        right.dataframe(
+            plain_frame(partners[["actor", "side", "events"]]), hide_index=True, key="actor-partners", width="stretch"
+        )
     # Claims: events this actor announced, even where it is not an actor of the event.
     n_claims, claims = ctx.q("claims_by", ctx.spec, family)
     st.markdown(f"**Claims it made** ({n_claims:,})")
@@ -92,7 +94,7 @@ if focus:
         st.caption("No recorded claims under the current dates, types and search.")
     else:
         st.dataframe(
-            claims[["date_start", "title", "verification"]].rename(columns={"date_start": "date"}),
+            plain_frame(claims[["date_start", "title", "verification"]].rename(columns={"date_start": "date"})),
             hide_index=True,
             key="actor-claims",
             width="stretch",
@@ -126,8 +128,10 @@ for tab, side in zip(tabs, SIDES):
     rows = everyone[everyone["side"].astype(str) == side].sort_values("events", ascending=False)
     with tab:
         st.dataframe(
-            rows[["short_name", "events", "first", "last", "kind", "name"]].rename(
-                columns={"short_name": "actor", "events": "events (own)"}
+            plain_frame(
+                rows[["short_name", "events", "first", "last", "kind", "name"]].rename(
+                    columns={"short_name": "actor", "events": "events (own)"}
+                )
             ),
             hide_index=True,
             key=f"actors-{side}",

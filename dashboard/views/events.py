@@ -9,7 +9,7 @@ import streamlit as st
 from conflict_timeline.data.export import export, export_command
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import page_header
-from conflict_timeline.ui.safe import safe_url
+from conflict_timeline.ui.safe import plain_frame, safe_url
 from conflict_timeline.ui.selection import chart_key, pick
 
 PAGE_SIZE = 100
@@ -76,7 +76,7 @@ else:
         }
     )
     picked = table_slot.dataframe(
-        table,
+        plain_frame(table),
         key=chart_key("events-table"),
         hide_index=True,
         on_select="rerun",

@@ -17,6 +17,7 @@ from conflict_timeline.figures.deck import (
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui.context import page_header
+from conflict_timeline.ui.safe import plain_frame
 from conflict_timeline.ui.selection import chart_key, deck_event_id, pick
 from conflict_timeline.ui.url_state import ASOF_KEY
 
@@ -143,7 +144,7 @@ with side_col:
             }
         )
         picked = st.dataframe(
-            table,
+            plain_frame(table),
             key=chart_key("outside-table"),
             hide_index=True,
             on_select="rerun",
@@ -187,7 +188,7 @@ if holders is not None:
     )
     with st.container(key="control-table-box"):  # the grid's text, for screen readers and browser tests
         picked = st.dataframe(
-            table.assign(event_id=holders["event_id"].to_numpy()),
+            plain_frame(table.assign(event_id=holders["event_id"].to_numpy())),
             key=chart_key("control-table"),
             hide_index=True,
             width="stretch",

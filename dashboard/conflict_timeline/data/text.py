@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pandas as pd
@@ -32,3 +33,26 @@ def fold_series(texts: pd.Series) -> pd.Series:
         .str.replace(_COMBINING, "", regex=True)
         .str.casefold()
     )
+
+
+# Explicit embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): data carrying them
+# can show text reversed (U+202E). The implicit marks (LRM, RLM, ALM) cannot, and are kept.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+WORD_JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """Data text for any display (tables, tooltips, charts): without bidi override characters."""
+    return _BIDI_CONTROLS.sub("", str(text))
+
+
+def plain_frame(frame):
+    """A table for display (``st.dataframe``) with bidi overrides dropped from its text cells;
+    rows, index and other values unchanged."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    out = frame.copy()
+    for column in out.columns:
+        if is_object_dtype(out[column].dtype) or is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(lambda v: plain(v) if isinstance(v, str) else v)
+    return out

@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from conflict_timeline.data.text import fold
+from conflict_timeline.data.text import WORD_JOINER, fold, plain
 from conflict_timeline.figures.palette import SIDE_COLORS, hex_to_rgb, type_color
-from conflict_timeline.ui.safe import WORD_JOINER, plain
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # Nagorno-Karabakh and its surroundings: Armenia, Azerbaijan, the Iranian border.

@@ -7,8 +7,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from conflict_timeline.data.text import plain
 from conflict_timeline.figures.palette import type_color
-from conflict_timeline.ui.safe import plain
 
 
 def _text(label: object) -> str:

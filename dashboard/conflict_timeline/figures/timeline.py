@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from conflict_timeline.data.query import BIN_LABELS
+from conflict_timeline.data.text import plain
 from conflict_timeline.figures.palette import ERA_FILL, VERIFICATION_COLORS, type_color
 
 # Past this many events the top panel shows binned counts instead of one marker per event.
@@ -21,7 +22,7 @@ MAX_ANNOTATIONS = 8
 
 def _esc(text: object) -> str:
     # Plotly renders a small HTML subset; escaping <, > and & keeps data text out of it.
-    return html.escape(str(text), quote=False)
+    return html.escape(plain(text), quote=False)
 
 
 # Short lane names leave the plot room on a phone.
@@ -61,7 +62,8 @@ def marker_size(fatalities: pd.Series) -> np.ndarray:
 
 
 def _esc_series(texts: pd.Series) -> pd.Series:
-    return texts.astype(str).str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
+    texts = texts.astype(str).map(plain)  # no bidi overrides: they could show text reversed
+    return texts.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
 
 
 FORMATS = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}

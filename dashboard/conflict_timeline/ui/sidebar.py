@@ -9,6 +9,7 @@ import streamlit as st
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.schema import SIDE_LABELS, SIDES, VERIFICATIONS
 from conflict_timeline.ui import url_state
+from conflict_timeline.ui.safe import plain
 from conflict_timeline.ui.url_state import KEYS, MAX_DATE, MIN_DATE, ViewState
 
 ALL = "__all__"
@@ -39,7 +40,7 @@ def _reset(data: Dataset) -> None:
 def actor_label(data: Dataset, actor_id: str) -> str:
     actor = data.actors.loc[actor_id]
     side = SIDE_LABELS.get(str(actor["side"]), str(actor["side"]))
-    return f"{side} · {actor['short_name']} ({actor['kind'].replace('_', ' ')})"
+    return plain(f"{side} · {actor['short_name']} ({actor['kind'].replace('_', ' ')})")
 
 
 def sorted_actor_ids(data: Dataset) -> list[str]:
@@ -66,7 +67,7 @@ def draw(data: Dataset, count_slot) -> ViewState:
         key="f_preset",
         on_change=_apply_preset,
         args=(options,),
-        format_func=lambda pid: "Custom range" if pid == CUSTOM else options[pid][0],
+        format_func=lambda pid: "Custom range" if pid == CUSTOM else plain(options[pid][0]),
     )
     sidebar.date_input("From", key=KEYS["from"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD")
     sidebar.date_input("To", key=KEYS["to"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD")
@@ -82,7 +83,7 @@ def draw(data: Dataset, count_slot) -> ViewState:
         "Event types",
         list(data.event_types.index),
         key=KEYS["type"],
-        format_func=lambda t: data.event_types.at[t, "label"],
+        format_func=lambda t: plain(data.event_types.at[t, "label"]),
         placeholder="Any type",
     )
     sidebar.multiselect(
