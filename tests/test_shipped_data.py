@@ -47,7 +47,7 @@ def test_period_minimums_from_the_eras_table(era_id):
     data = shipped()
     era = data.eras.loc[era_id]
     ev = data.all_events()
-    inside = ((ev["span_end"] >= era["date_start"]) & (ev["span_start"] <= era["date_end"])).sum()
+    inside = ((ev["date_start"] >= era["date_start"]) & (ev["date_start"] <= era["date_end"])).sum()  # on date_start
     assert inside >= era["min_events"], f"{era['name']}: {inside} events, minimum {era['min_events']}"
 
 
@@ -173,3 +173,17 @@ def test_each_side_s_place_name_finds_the_same_events(names):
 
     counts = {name: len(apply_filters(shipped(), FilterSpec(text=name))) for name in names}
     assert len(set(counts.values())) == 1 and min(counts.values()) > 0, counts
+
+
+def test_every_ceasefire_year_has_at_least_three_events():
+    starts = shipped().all_events()["date_start"].dt.year
+    thin = {year: int((starts == year).sum()) for year in range(1995, 2020) if (starts == year).sum() < 3}
+    assert not thin, thin
+
+
+def test_every_published_id_stays_and_removed_ids_stay_reserved():
+    from conflict_timeline.data.versions import history
+
+    current = set(shipped().all_events()["event_id"])
+    removed = {i for row in history(REPO_ROOT / "data") for i in row["removed_ids"].split(";") if i}
+    assert not removed & current
