@@ -16,7 +16,7 @@ if str(_HERE) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from conflict_timeline.data.paths import DataDirError  # noqa: E402
+from conflict_timeline.data.paths import DataDirError, default_data_dir  # noqa: E402
 from conflict_timeline.data.versions import changes_since  # noqa: E402
 from conflict_timeline.ui import card, sidebar, url_state  # noqa: E402
 from conflict_timeline.ui.context import PageContext, set_context  # noqa: E402
@@ -69,7 +69,9 @@ def main() -> None:
         st.info("Point the app at a data directory with `CONFLICT_TIMELINE_DATA=/path/to/data`.")
         return
     notices = url_state.restore(data)
-    st.sidebar.markdown("**conflict-timeline** · Armenia–Azerbaijan, 1988–2025")
+    span = f"{data.date_min:%Y}–{data.date_max:%Y}" if data.date_min and data.date_max else "no events"
+    name = "Armenia–Azerbaijan" if data.path == default_data_dir() else md(data.path.name)
+    st.sidebar.markdown(f"**conflict-timeline** · {name}, {span}")
     count_slot = st.sidebar.container(key="event-count")
     view = sidebar.draw(data, count_slot)
     spec = view.spec()

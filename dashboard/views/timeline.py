@@ -3,10 +3,9 @@
 import streamlit as st
 
 from conflict_timeline.data.query import BIN_LABELS
-from conflict_timeline.figures.control import build_control_band
-from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.palette import VERIFICATION_COLORS
-from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
+from conflict_timeline.figures.timeline import POINT_LIMIT
+from conflict_timeline.ui import shared_figures
 from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.selection import chart_key, pick, plotly_event_id
 
@@ -26,26 +25,17 @@ if ctx.count == 0:
     )
 else:
     lane = lane or "side"
-    start = ctx.view.date_from
     drawn_one_by_one = ctx.count <= POINT_LIMIT
-    fig = build_timeline(
-        ctx.q("apply_filters", ctx.spec, POINT_LIMIT) if drawn_one_by_one else None,
-        None if drawn_one_by_one else ctx.q("lane_grid", ctx.spec, ctx.freq, lane, start),
-        ctx.q("counts_over_time", ctx.spec, ctx.freq, start),
-        ctx.data.eras,
-        ctx.date_from,
-        ctx.date_to,
-        ctx.freq,
-        lane=lane,
-        selected=ctx.view.event,
-        key_events=ctx.q("key_events", ctx.spec, KEY_EVENT_TYPES) if drawn_one_by_one else None,
+    store = str(ctx.data.store)
+    fig = shared_figures.timeline(
+        store, ctx.spec, ctx.freq, lane, ctx.view.event, ctx.view.date_from, ctx.view.date_to, ctx.count
     )
     chart_col, legend_col = st.columns([4, 1])
     with legend_col:
         st.markdown("**Event types**")
         fatality_keys = [(f"fatalities ({v})", VERIFICATION_COLORS[v]) for v in ("confirmed", "disputed", "claimed")]
         st.plotly_chart(
-            build_type_legend(ctx.data.event_types, ctx.q("types_present", ctx.spec), fatality_keys),
+            shared_figures.type_legend(store, tuple(ctx.q("types_present", ctx.spec)), tuple(fatality_keys)),
             key="timeline-legend",
             config={"staticPlot": True},
             width="stretch",
@@ -76,10 +66,9 @@ else:
     pick("timeline", plotly_event_id(chosen))
 
 if ctx.data.has_control:
-    counts = ctx.q("control_counts", ctx.view.date_from, ctx.view.date_to)
-    changes = ctx.q("control_changes", ctx.view.date_from, ctx.view.date_to)
+    band_figure, n_changes = shared_figures.control_band(str(ctx.data.store), ctx.view.date_from, ctx.view.date_to)
     band = st.plotly_chart(
-        build_control_band(counts, changes, ctx.date_from, ctx.date_to),
+        band_figure,
         key=chart_key("control-chart"),
         on_select="rerun",
         selection_mode="points",
@@ -87,7 +76,7 @@ if ctx.data.has_control:
         config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
     )
     st.caption(
-        f"{len(changes)} changes of control in this range (click one to open its event). Filled markers are "
+        f"{n_changes} changes of control in this range (click one to open its event). Filled markers are "
         "confirmed, open circles rest on one side's claim, crosses are disputed. The count covers the places the "
         "control table tracks, not the area held; the map shows who held each place on a chosen day."
     )

@@ -48,6 +48,11 @@ def get_dataset() -> Dataset:
     return data
 
 
+def dataset_for(store: str) -> Dataset:
+    """The dataset already opened for ``store`` in this process (cached builders key on the store)."""
+    return _DATASETS[store]
+
+
 @st.cache_data(show_spinner=False, max_entries=2048)
 def _cached(store: str, name: str, args: tuple):
     return getattr(query, name)(_DATASETS[store], *args)

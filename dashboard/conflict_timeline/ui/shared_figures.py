@@ -1,0 +1,61 @@
+"""Figures built once per (dataset, view) and shared by every session that shows that view.
+
+Ten readers opening the same shared link get the same figure object: building a Plotly figure
+for a thousand events costs more than every query behind it. The figures are never mutated after
+they are built (Streamlit only serialises them), so sharing them across sessions is safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from conflict_timeline.data import query
+from conflict_timeline.data.query import FilterSpec
+from conflict_timeline.figures.control import build_control_band
+from conflict_timeline.figures.legend import build_type_legend
+from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
+from conflict_timeline.ui.data_access import dataset_for
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def timeline(
+    store: str,
+    spec: FilterSpec,
+    freq: str,
+    lane: str,
+    selected: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    count: int,
+) -> go.Figure:
+    data = dataset_for(store)
+    one_by_one = count <= POINT_LIMIT
+    return build_timeline(
+        query.apply_filters(data, spec, POINT_LIMIT) if one_by_one else None,
+        None if one_by_one else query.lane_grid(data, spec, freq, lane, date_from),
+        query.counts_over_time(data, spec, freq, date_from),
+        data.eras,
+        pd.Timestamp(date_from),
+        pd.Timestamp(date_to),
+        freq,
+        lane=lane,
+        selected=selected,
+        key_events=query.key_events(data, spec, KEY_EVENT_TYPES) if one_by_one else None,
+    )
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def type_legend(store: str, types: tuple[str, ...], extra: tuple[tuple[str, str], ...]) -> go.Figure:
+    return build_type_legend(dataset_for(store).event_types, list(types), list(extra))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def control_band(store: str, date_from: dt.date, date_to: dt.date) -> tuple[go.Figure, int]:
+    data = dataset_for(store)
+    changes = query.control_changes(data, date_from, date_to)
+    counts = query.control_counts(data, date_from, date_to)
+    return build_control_band(counts, changes, pd.Timestamp(date_from), pd.Timestamp(date_to)), len(changes)
