@@ -228,3 +228,12 @@ def test_unreadable_file_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(P, "open", guarded)
     data = load_dataset(directory)
     assert any(p.file == "actors.csv" and "cannot be read" in p.reason for p in data.problems)
+
+
+def test_a_repeated_source_for_the_same_event_is_reported_once(tmp_path):
+    sources = [(e[0], f"https://example.org/{e[0]}", "X", "") for e in EVENTS]
+    sources.append((EVENTS[0][0], f"https://example.org/{EVENTS[0][0]}", "Y", ""))
+    data = load_dataset(make_dataset(tmp_path / "d", sources=sources))
+    found = [p for p in data.problems if p.file == "sources.csv"]
+    assert [(p.line, p.field) for p in found] == [(len(sources) + 1, "url")] and "repeats" in found[0].reason
+    assert data.n_events == len(EVENTS)  # the first row still carries the event

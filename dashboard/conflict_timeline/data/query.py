@@ -372,7 +372,8 @@ def control_holders(data: Dataset, asof: dt.date, since: dt.date | None = None) 
         return holders.assign(event_title=pd.Series(dtype=object))
     ids = sorted({e for e in holders["event_id"] if e})
     titles = _run(data, "SELECT event_id, title FROM events WHERE list_contains(?, event_id)", [ids])
-    holders["event_title"] = holders["event_id"].map(dict(zip(titles["event_id"], titles["title"]))).fillna("")
+    titled = dict(zip(titles["event_id"], titles["title"]))
+    holders["event_title"] = [titled.get(e, "") for e in holders["event_id"]]
     short = data.actors["short_name"].to_dict()
     holders["claimed_by"] = [
         "; ".join(short.get(a, a) for a in str(c).split(";") if a) for c in holders["claimed_by"]
@@ -393,8 +394,9 @@ def control_changes(data: Dataset, date_from: dt.date, date_to: dt.date) -> pd.D
     titles = _run(
         data, "SELECT event_id, title FROM events WHERE list_contains(?, event_id)", [sorted(set(rows["event_id"]))]
     )
+    titled = dict(zip(titles["event_id"], titles["title"]))
     rows = rows.assign(
-        title=rows["event_id"].map(dict(zip(titles["event_id"], titles["title"]))).fillna(""),
+        title=[titled.get(e, "") for e in rows["event_id"]],
         place=rows["place_id"].map(data.places["label"].to_dict()),
     )
     return rows.sort_values(["date", "place_id"], kind="stable").reset_index(drop=True)

@@ -243,13 +243,27 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         )
         for line, eid, first in dups
     ]
+    # a source repeated for the same event (event_id, url): the first row is kept, the repeat reported
+    repeats = con.execute(
+        """SELECT line, url, first FROM (
+               SELECT line, url, min(line) OVER (PARTITION BY event_id, url) AS first FROM src_raw)
+           WHERE line > first"""
+    ).fetchall()
+    cross += [
+        Problem("sources.csv", line, "url", f"repeats the source on line {first} for the same event", url)
+        for line, url, first in repeats
+    ]
+    con.execute(
+        "CREATE TEMP TABLE src_ok AS SELECT * FROM src_raw WHERE line NOT IN "
+        "(SELECT line FROM (SELECT line, min(line) OVER (PARTITION BY event_id, url) f FROM src_raw) WHERE line > f)"
+    )
     con.execute(
         "CREATE TEMP TABLE ev_ok AS SELECT event_id, line FROM ev_raw "
         "WHERE line NOT IN (SELECT line FROM (SELECT line, min(line) OVER (PARTITION BY event_id) f FROM ev_raw) "
         "WHERE line > f)"
     )
     orphan = con.execute(
-        """SELECT s.line, s.event_id, r.line FROM src_raw s
+        """SELECT s.line, s.event_id, r.line FROM src_ok s
            LEFT JOIN ev_ok o ON o.event_id = s.event_id
            LEFT JOIN (SELECT event_id, min(line) AS line FROM ev_rej GROUP BY event_id) r ON r.event_id = s.event_id
            WHERE o.event_id IS NULL AND s.event_id <> ''"""
@@ -268,10 +282,10 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
                 )
             )
     unsourced = con.execute(
-        "SELECT line, event_id FROM ev_ok WHERE event_id NOT IN (SELECT event_id FROM src_raw) ORDER BY line"
+        "SELECT line, event_id FROM ev_ok WHERE event_id NOT IN (SELECT event_id FROM src_ok) ORDER BY line"
     ).fetchall()
     cross += [Problem("events.csv", line, "sources", "has no valid source in sources.csv") for line, _ in unsourced]
-    con.execute("DELETE FROM ev_ok WHERE event_id NOT IN (SELECT event_id FROM src_raw)")
+    con.execute("DELETE FROM ev_ok WHERE event_id NOT IN (SELECT event_id FROM src_ok)")
     # an integer key in date order: joins between events, their actors and sources compare integers
     con.execute(
         """CREATE TEMP TABLE ev_id AS SELECT o.line, o.event_id,
@@ -303,7 +317,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         """SELECT i.eid, s.event_id, s.url, s.publisher,
                   TRY_STRPTIME(NULLIF(s.published, ''), '%Y-%m-%d')::DATE AS published,
                   row_number() OVER (PARTITION BY s.event_id ORDER BY s.line)::INTEGER AS pos
-           FROM src_raw s JOIN ev_id i ON i.event_id = s.event_id ORDER BY i.eid, pos""",
+           FROM src_ok s JOIN ev_id i ON i.event_id = s.event_id ORDER BY i.eid, pos""",
         "sources.parquet",
     )
     copy(
@@ -320,7 +334,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
                      string_agg(a.folded, ' ' ORDER BY p.pos) AS actor_text
               FROM pairs_raw p JOIN actors_t a ON a.actor_id = p.actor_id GROUP BY p.line),
             src AS (
-              SELECT event_id, count(*) AS n_sources, arg_min(url, line) AS first_url FROM src_raw GROUP BY event_id)
+              SELECT event_id, count(*) AS n_sources, arg_min(url, line) AS first_url FROM src_ok GROUP BY event_id)
            SELECT ev.eid, ev.event_id, ev.ds AS date_start, ev.de AS date_end, ev.date_precision, ev.title, ev.summary,
                   ev.event_type, t.label AS type_label, t.acled_event_type, t.category,
                   ev.place_id, pl.name AS place_name, pl.label AS place_label, pl.latitude, pl.longitude,
