@@ -67,7 +67,8 @@ else:
 
 if ctx.data.has_control:
     band_figure, n_changes = shared_figures.control_band(str(ctx.data.store), ctx.view.date_from, ctx.view.date_to)
-    band = st.plotly_chart(
+    band_col, _ = st.columns([4, 1])  # under the timeline's chart column: the date axes line up
+    band = band_col.plotly_chart(
         band_figure,
         key=chart_key("control-chart"),
         on_select="rerun",

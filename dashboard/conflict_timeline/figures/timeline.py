@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import zlib
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -114,6 +116,32 @@ def hover_text(events: pd.DataFrame) -> list[str]:
     return text.tolist()
 
 
+@cache
+def _frame_layout(freq: str) -> dict:
+    """The three-panel layout (domains, shared date axis, panel titles) as a plain dict, made once:
+    assembling the figure from dicts validates it once instead of once per added trace."""
+    return make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.04,
+        row_heights=[0.62, 0.19, 0.19],
+        subplot_titles=(
+            "",
+            f"Events per {BIN_LABELS[freq]}",
+            f"Fatalities recorded in events per {BIN_LABELS[freq]}, by verification (not a full toll)",
+        ),
+    ).layout.to_plotly_json()
+
+
+_AXES = {1: ("x", "y"), 2: ("x2", "y2"), 3: ("x3", "y3")}
+
+
+def _trace(kind: str, row: int, **props) -> dict:
+    xaxis, yaxis = _AXES[row]
+    return {"type": kind, "xaxis": xaxis, "yaxis": yaxis, **props}
+
+
 def build_timeline(
     points: pd.DataFrame | None,
     grid: pd.DataFrame | None,
@@ -131,37 +159,30 @@ def build_timeline(
     ``points`` are the events to draw one by one; when there are too many, ``grid`` holds the
     binned counts per lane (``query.lane_grid``) instead. ``counts`` is ``query.counts_over_time``.
     """
-    fig = make_subplots(
-        rows=3,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.04,
-        row_heights=[0.62, 0.19, 0.19],
-        subplot_titles=(
-            "",
-            f"Events per {BIN_LABELS[freq]}",
-            f"Fatalities recorded in events per {BIN_LABELS[freq]}, by verification (not a full toll)",
-        ),
-    )
+    traces: list[dict] = []
     aggregated = points is None
     if aggregated:
         grid = grid if grid is not None else pd.DataFrame(columns=["lane", "period", "n"])
         lanes = lane_names(grid["lane"], lane)
         names = sorted(lanes.unique())
         lane_pos = {name: i for i, name in enumerate(names)}
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
+                1,
                 x=grid["period"],
                 y=lanes.map(lane_pos),
                 mode="markers",
                 name="events (binned)",
-                marker={"size": np.clip(4 + 2.2 * np.sqrt(grid["n"]), 4, 30), "color": "#0072B2", "opacity": 0.6},
+                marker={
+                    "size": np.clip(4 + 2.2 * np.sqrt(grid["n"].astype(float)), 4, 30),
+                    "color": "#0072B2",
+                    "opacity": 0.6,
+                },
                 hovertemplate="%{customdata} events<extra></extra>",
                 customdata=grid["n"],
                 showlegend=False,
-            ),
-            row=1,
-            col=1,
+            )
         )
     else:
         original = points
@@ -174,8 +195,10 @@ def build_timeline(
         for event_type, group in events.groupby("event_type", observed=True, sort=True):
             ys = lanes_all.loc[group.index].map(lane_pos).to_numpy() + _jitter(group["event_id"])
             is_violence = group["category"].iloc[0] == "violence"
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                _trace(
+                    "scatter",
+                    1,
                     x=group["date_start"],
                     y=ys,
                     mode="markers",
@@ -191,15 +214,15 @@ def build_timeline(
                         "line": {"width": 0.6, "color": "white"},
                     },
                     legendgroup=str(event_type),
-                ),
-                row=1,
-                col=1,
+                )
             )
         if selected is not None and selected in set(events["event_id"]):
             row = events.loc[events["event_id"] == selected].iloc[0]
             y = lane_pos[lanes_all.loc[row.name]] + _jitter(pd.Series([selected]))[0]
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                _trace(
+                    "scatter",
+                    1,
                     x=[row["date_start"]],
                     y=[y],
                     mode="markers",
@@ -208,68 +231,61 @@ def build_timeline(
                     hoverinfo="skip",
                     customdata=[selected],
                     marker={"size": 22, "color": "rgba(0,0,0,0)", "line": {"width": 2.5, "color": "#000000"}},
-                ),
-                row=1,
-                col=1,
+                )
             )
-    lane_names_sorted = names
 
-    fig.add_trace(
-        go.Bar(
+    traces.append(
+        _trace(
+            "bar",
+            2,
             x=counts["period"],
             y=counts["events"],
             name="events",
-            marker_color="#56B4E9",
+            marker={"color": "#56B4E9"},
             showlegend=False,
             hovertemplate="%{x|%d %b %Y}: %{y} events<extra></extra>",
-        ),
-        row=2,
-        col=1,
+        )
     )
     for status in ("confirmed", "disputed", "claimed"):
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            _trace(
+                "bar",
+                3,
                 x=counts["period"],
                 y=counts[f"fatalities_{status}"],
                 name=f"fatalities ({status})",
-                marker_color=VERIFICATION_COLORS[status],
+                marker={"color": VERIFICATION_COLORS[status]},
                 legendgroup="fatalities",
                 hovertemplate=f"%{{x|%d %b %Y}}: %{{y}} {status}<extra></extra>",
-            ),
-            row=3,
-            col=1,
+            )
         )
-    fig.update_layout(barmode="stack")
 
-    # Shapes and annotations go in one layout update: each add_vrect/add_annotation call would
-    # re-validate the whole figure (tens of milliseconds each).
+    layout = copy.deepcopy(_frame_layout(freq))
     shapes, notes = _era_marks(eras, date_from, date_to)
     if not aggregated and key_events is not None:
         key_shapes, key_notes = _key_event_marks(key_events, date_from, date_to)
         shapes, notes = shapes + key_shapes, notes + key_notes
-    fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
-
-    fig.update_yaxes(
-        row=1,
-        col=1,
+    pad = pd.Timedelta(days=max(1, (date_to - date_from).days // 50))
+    window = [date_from - pad, date_to + pad]
+    layout["yaxis"].update(
         tickmode="array",
-        tickvals=list(range(len(lane_names_sorted))),
-        ticktext=[_esc(n) for n in lane_names_sorted],
-        range=[-0.6, max(len(lane_names_sorted) - 0.4, 0.6)],
+        tickvals=list(range(len(names))),
+        ticktext=[_esc(n) for n in names],
+        range=[-0.6, max(len(names) - 0.4, 0.6)],
         fixedrange=True,
         showgrid=False,
     )
-    fig.update_yaxes(row=2, col=1, fixedrange=True, rangemode="tozero", tickformat="d", nticks=4)
-    fig.update_yaxes(row=3, col=1, fixedrange=True, rangemode="tozero", tickformat="d", nticks=4)
-    pad = pd.Timedelta(days=max(1, (date_to - date_from).days // 50))
-    fig.update_xaxes(range=[date_from - pad, date_to + pad])
-    fig.update_xaxes(
-        row=3,
-        col=1,
-        type="date",
-        rangeslider={"visible": True, "thickness": 0.06, "range": [date_from - pad, date_to + pad]},
+    for axis in ("yaxis2", "yaxis3"):
+        layout[axis].update(fixedrange=True, rangemode="tozero", tickformat="d", nticks=4)
+    for axis in ("xaxis", "xaxis2"):
+        layout[axis]["range"] = window
+    layout["xaxis3"].update(
+        range=window, type="date", rangeslider={"visible": True, "thickness": 0.06, "range": window}
     )
-    fig.update_layout(
+    layout.update(
+        shapes=shapes,
+        annotations=[*layout.get("annotations", []), *notes],
+        barmode="stack",
         height=660,
         margin={"l": 10, "r": 10, "t": 36, "b": 10},
         clickmode="event+select",
@@ -278,7 +294,7 @@ def build_timeline(
         hoverlabel={"align": "left"},
         uirevision="timeline",
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def _era_marks(eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> tuple[list, list]:
