@@ -8,9 +8,13 @@ connection. User input reaches SQL only as bound parameters.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -23,13 +27,23 @@ TABLES = ("events", "event_actors", "sources", "actors", "places", "eras", "even
 _lock = threading.Lock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 # The largest result any query has handed to pandas since the last reset (tests bound it).
-_largest = threading.local()
 _largest_all = {"rows": 0}
 
 
 def new_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory database with explicit limits (the compile step uses one too)."""
-    return duckdb.connect(":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT})
+    """An in-memory database with explicit limits (the compile step uses one too); a large sort or
+    join spills to a private temporary directory instead of failing at the memory limit."""
+    return duckdb.connect(
+        ":memory:",
+        config={"threads": THREADS, "memory_limit": MEMORY_LIMIT, "temp_directory": str(_spill_dir())},
+    )
+
+
+@cache
+def _spill_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="conflict-timeline-spill-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def _quoted(path: Path) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from conflict_timeline.data import engine
 from conflict_timeline.data.load import Dataset
-from conflict_timeline.data.query import FilterSpec, export_query
+from conflict_timeline.data.query import FilterSpec, export_query, sources_of
 
 CHUNK = 20_000  # events per streamed batch: an export of a million events holds one batch at a time
 
@@ -152,6 +152,13 @@ def write_export(data: Dataset, spec: FilterSpec, fmt: str, out: TextIO, limit: 
     else:
         out.write('{"type": "FeatureCollection", "dataset_version": ' + json.dumps(data.version) + ', "features": [')
     for chunk in engine.batches(data.store, sql, params, rows=CHUNK):
+        sources = sources_of(data, [int(e) for e in chunk["eid"]]).groupby("eid", sort=False)
+        urls = sources["url"].agg(list).to_dict()
+        publishers = sources["publisher"].agg(list).to_dict()
+        chunk = chunk.assign(
+            source_urls=[urls.get(e, []) for e in chunk["eid"]],
+            source_publishers=[publishers.get(e, []) for e in chunk["eid"]],
+        )
         records = export_records(chunk, data.version, data.places)
         if fmt == "csv":
             writer.writerows(_csv_rows(records))
