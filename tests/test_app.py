@@ -230,3 +230,12 @@ def test_lane_and_view_come_from_the_link(use_data, mini_dir):
     at = run_app("views/map.py", {"view": "density"})
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     assert any(layer["id"] == "density" for layer in deck["layers"])
+
+
+def test_a_first_compile_shows_progress_then_the_page(use_data, mini_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICT_TIMELINE_CACHE", str(tmp_path / "fresh-cache"))
+    use_data(mini_dir)
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    assert count_of(at) == (6, 6) and at.title[0].value == "Timeline"
+    assert (tmp_path / "fresh-cache").is_dir()  # the store was compiled during this run

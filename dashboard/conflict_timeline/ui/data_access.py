@@ -25,15 +25,17 @@ def _load(path: str, version: str) -> Dataset:
 
 
 def _compile_with_progress(path) -> None:
-    """A first compile of a large dataset takes a while: say what is being done, and how far it is."""
-    with st.status("Preparing the dataset (first use of this version)…", expanded=True) as status:
+    """A first compile of a large dataset takes a while: say what is being done, and how far it is;
+    the notice goes away once the data is ready."""
+    slot = st.empty()
+    with slot.container(), st.status("Preparing the dataset (first use of this version)…", expanded=True):
         bar = st.progress(0.0)
 
         def progress(what: str, done: int, total: int) -> None:
             bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{what}: {done:,} of {total:,} rows")
 
         open_store(path, progress=progress)
-        status.update(label="Dataset ready", state="complete", expanded=False)
+    slot.empty()
 
 
 def get_dataset() -> Dataset:
