@@ -159,6 +159,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     parts.mkdir(parents=True)
     con = new_connection()
     con.execute(f"SET temp_directory = '{(out / 'tmp').as_posix()}'")
+    con.execute("SET preserve_insertion_order = false")  # every COPY that needs an order says ORDER BY
 
     def write(frame: pd.DataFrame, name: str) -> None:
         # explicit types: an empty chunk would otherwise give columns of type NULL
@@ -185,6 +186,8 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     actors, places = accepted["actors.csv"], accepted["places.csv"]
     types = tuple(accepted["event_types.csv"]["event_type"])
     good_actors, good_places = set(actors["actor_id"]), set(places["place_id"])
+    actors_frame = actors.assign(folded=[fold(f"{s} {n}") for s, n in zip(actors["short_name"], actors["name"])])
+    actor_info = actors_frame.set_index("actor_id")[["side", "short_name", "folded"]]
 
     # 2. events, chunk by chunk: rules on each row, then the text kept as Parquet parts
     total = _count_lines(data_path / "events.csv")
@@ -209,6 +212,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
                 "pos": pairs["pos"],
             }
         )
+        frame = _with_actor_columns(frame, pairs, actor_info)
         write(frame.drop(columns="actors"), f"events-{i}.parquet")
         write(pair_frame, f"pairs-{i}.parquet")
         done += len(chunk.frame)
@@ -296,7 +300,6 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
 
     # 5. the typed, joined tables
     report("Writing the columnar store", 0, 1)
-    actors_frame = actors.assign(folded=[fold(f"{s} {n}") for s, n in zip(actors["short_name"], actors["name"])])
     places_frame = _typed_places(places)
     con.register("actors_in", actors_frame)
     con.register("places_in", places_frame)
@@ -320,21 +323,14 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
            FROM src_ok s JOIN ev_id i ON i.event_id = s.event_id ORDER BY i.eid, pos""",
         "sources.parquet",
     )
+    sources_file = (out / "sources.parquet").as_posix()
     copy(
-        """WITH ev AS (
+        f"""WITH ev AS (
               SELECT e.*, i.eid, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
                      TRY_STRPTIME(NULLIF(e.date_end, ''), '%Y-%m-%d')::DATE AS de
               FROM ev_raw e JOIN ev_id i ON i.line = e.line),
-            who AS (
-              SELECT p.line,
-                     arg_min(a.side, (CASE WHEN p.role = 'initiator' THEN 0 ELSE 1 END, p.pos)) AS side,
-                     string_agg(a.short_name, ', ' ORDER BY p.pos) AS actor_names,
-                     string_agg(p.actor_id, ';' ORDER BY p.pos) AS actor_ids,
-                     string_agg(p.role, ';' ORDER BY p.pos) AS actor_roles,
-                     string_agg(a.folded, ' ' ORDER BY p.pos) AS actor_text
-              FROM pairs_raw p JOIN actors_t a ON a.actor_id = p.actor_id GROUP BY p.line),
-            src AS (
-              SELECT event_id, count(*) AS n_sources, arg_min(url, line) AS first_url FROM src_ok GROUP BY event_id)
+            src_n AS (SELECT eid, count(*) AS n_sources FROM read_parquet('{sources_file}') GROUP BY eid),
+            src_1 AS (SELECT eid, url AS first_url FROM read_parquet('{sources_file}') WHERE pos = 1)
            SELECT ev.eid, ev.event_id, ev.ds AS date_start, ev.de AS date_end, ev.date_precision, ev.title, ev.summary,
                   ev.event_type, t.label AS type_label, t.acled_event_type, t.category,
                   ev.place_id, pl.name AS place_name, pl.label AS place_label, pl.latitude, pl.longitude,
@@ -346,15 +342,15 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
                   ev.ds AS span_start,
                   greatest(coalesce(ev.de, ev.ds), CASE ev.date_precision WHEN 'day' THEN ev.ds
                        WHEN 'month' THEN last_day(ev.ds) ELSE make_date(year(ev.ds), 12, 31) END) AS span_end,
-                  coalesce(who.side, 'international') AS side, who.actor_names, who.actor_ids, who.actor_roles,
-                  src.n_sources, src.first_url,
-                  ev.own_text || ' ' || coalesce(pl.folded_names, '') || ' ' || coalesce(who.actor_text, '')
+                  ev.side, ev.actor_names, ev.actor_ids, ev.actor_roles,
+                  src_n.n_sources, src_1.first_url,
+                  ev.own_text || ' ' || coalesce(pl.folded_names, '') || ' ' || coalesce(ev.actor_text, '')
                       AS search_text,
                   ev.line
            FROM ev JOIN places_t pl ON pl.place_id = ev.place_id
                    JOIN types_t t ON t.event_type = ev.event_type
-                   LEFT JOIN who ON who.line = ev.line
-                   LEFT JOIN src ON src.event_id = ev.event_id
+                   LEFT JOIN src_n ON src_n.eid = ev.eid
+                   LEFT JOIN src_1 ON src_1.eid = ev.eid
            ORDER BY ev.eid""",
         "events.parquet",
     )
@@ -441,3 +437,31 @@ def place_label(name: str, armenian: str, azerbaijani: str) -> str:
     """'Stepanakert (Xankəndi)': the primary name with the other side's name where it differs."""
     others = [n for n in (armenian, azerbaijani) if n and n != name]
     return f"{name} ({' / '.join(others)})" if others else str(name)
+
+
+def _with_actor_columns(frame: pd.DataFrame, pairs: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Per event (row position): the lane side (the initiator's, else the first actor's), actor ids,
+    roles and short names in order, and the actors' folded names for search — computed per chunk,
+    so no aggregate over millions of events has to be held at once."""
+    n = len(frame)
+    side = pd.Series("international", index=range(n), dtype=object)
+    names = pd.Series("", index=range(n), dtype=object)
+    ids, roles, text = names.copy(), names.copy(), names.copy()
+    if len(pairs):
+        joined = pairs.join(info, on="actor_id").sort_values(["row", "pos"], kind="stable")
+        first = joined.assign(prio=(joined["role"] != "initiator").astype(int)).sort_values(
+            ["row", "prio", "pos"], kind="stable"
+        )
+        side.update(first.drop_duplicates("row").set_index("row")["side"].astype(object))
+        grouped = joined.groupby("row", sort=False)
+        names.update(grouped["short_name"].agg(", ".join))
+        ids.update(grouped["actor_id"].agg(";".join))
+        roles.update(grouped["role"].agg(";".join))
+        text.update(grouped["folded"].agg(" ".join))
+    return frame.assign(
+        side=side.to_numpy(),
+        actor_names=names.to_numpy(),
+        actor_ids=ids.to_numpy(),
+        actor_roles=roles.to_numpy(),
+        actor_text=text.to_numpy(),
+    )
