@@ -212,7 +212,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
                 "pos": pairs["pos"],
             }
         )
-        frame = _with_actor_columns(frame, pairs, actor_info)
+        frame = _with_actor_columns(con, frame, pairs, actor_info)
         write(frame.drop(columns="actors"), f"events-{i}.parquet")
         write(pair_frame, f"pairs-{i}.parquet")
         done += len(chunk.frame)
@@ -439,29 +439,25 @@ def place_label(name: str, armenian: str, azerbaijani: str) -> str:
     return f"{name} ({' / '.join(others)})" if others else str(name)
 
 
-def _with_actor_columns(frame: pd.DataFrame, pairs: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+def _with_actor_columns(con, frame: pd.DataFrame, pairs: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
     """Per event (row position): the lane side (the initiator's, else the first actor's), actor ids,
-    roles and short names in order, and the actors' folded names for search — computed per chunk,
-    so no aggregate over millions of events has to be held at once."""
-    n = len(frame)
-    side = pd.Series("international", index=range(n), dtype=object)
-    names = pd.Series("", index=range(n), dtype=object)
-    ids, roles, text = names.copy(), names.copy(), names.copy()
-    if len(pairs):
-        joined = pairs.join(info, on="actor_id").sort_values(["row", "pos"], kind="stable")
-        first = joined.assign(prio=(joined["role"] != "initiator").astype(int)).sort_values(
-            ["row", "prio", "pos"], kind="stable"
-        )
-        side.update(first.drop_duplicates("row").set_index("row")["side"].astype(object))
-        grouped = joined.groupby("row", sort=False)
-        names.update(grouped["short_name"].agg(", ".join))
-        ids.update(grouped["actor_id"].agg(";".join))
-        roles.update(grouped["role"].agg(";".join))
-        text.update(grouped["folded"].agg(" ".join))
+    roles and short names in order, and the actors' folded names for search — aggregated in the
+    engine one chunk at a time, so no aggregate over millions of events is held at once."""
+    con.register("_pairs", pairs.join(info, on="actor_id"))
+    who = con.execute(
+        """SELECT "row",
+                  arg_min(side, (CASE WHEN role = 'initiator' THEN 0 ELSE 1 END, pos)) AS side,
+                  string_agg(short_name, ', ' ORDER BY pos) AS actor_names,
+                  string_agg(actor_id, ';' ORDER BY pos) AS actor_ids,
+                  string_agg(role, ';' ORDER BY pos) AS actor_roles,
+                  string_agg(folded, ' ' ORDER BY pos) AS actor_text
+           FROM _pairs GROUP BY "row"
+        """
+    ).df()
+    con.unregister("_pairs")
+    who = who.set_index("row").reindex(range(len(frame)))
+    texts = ("actor_names", "actor_ids", "actor_roles", "actor_text")
     return frame.assign(
-        side=side.to_numpy(),
-        actor_names=names.to_numpy(),
-        actor_ids=ids.to_numpy(),
-        actor_roles=roles.to_numpy(),
-        actor_text=text.to_numpy(),
+        side=who["side"].fillna("international").to_numpy(dtype=object),
+        **{c: who[c].fillna("").to_numpy(dtype=object) for c in texts},
     )
