@@ -26,6 +26,7 @@ import pandas as pd
 from conflict_timeline.data import control as control_table
 from conflict_timeline.data.engine import new_connection
 from conflict_timeline.data.paths import dataset_version
+from conflict_timeline.data.schema import COLUMNS
 from conflict_timeline.data.text import fold, fold_series
 from conflict_timeline.data.validate import (
     KEYS,
@@ -42,22 +43,8 @@ CACHE_ENV = "CONFLICT_TIMELINE_CACHE"
 FORMAT = 1
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
-EVENT_TEXT = (
-    "event_id",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "title",
-    "summary",
-    "event_type",
-    "place_id",
-    "geo_precision",
-    "fatalities",
-    "fatalities_low",
-    "fatalities_high",
-    "claimed_by",
-    "verification",
-)
+# the event columns kept as text in the chunk parts ("actors" becomes the long event_actors table)
+EVENT_TEXT = tuple(c for c in COLUMNS["events.csv"] if c != "actors")
 
 
 def cache_root() -> Path | None:
