@@ -9,6 +9,19 @@ from conflict_timeline.ui import shared_figures
 from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.selection import chart_key, pick, plotly_event_id
 
+
+def clickable_chart(slot, figure, key: str):
+    """A Plotly chart whose points open their event's card (read back with ``plotly_event_id``)."""
+    return slot.plotly_chart(
+        figure,
+        key=chart_key(key),
+        on_select="rerun",
+        selection_mode="points",
+        width="stretch",
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+    )
+
+
 ctx = page_header("Timeline")
 lane = st.segmented_control(
     "Lanes",
@@ -40,14 +53,7 @@ else:
             config={"staticPlot": True},
             width="stretch",
         )
-    chosen = chart_col.plotly_chart(
-        fig,
-        key=chart_key("timeline-chart"),
-        on_select="rerun",
-        selection_mode="points",
-        width="stretch",
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
-    )
+    chosen = clickable_chart(chart_col, fig, "timeline-chart")
     notes = [
         f"Counts are per {BIN_LABELS[ctx.freq]} (the bin follows the selected date range).",
         "Marker size grows with fatalities; circles are violence, diamonds politics.",
@@ -68,14 +74,7 @@ else:
 if ctx.data.has_control:
     band_figure, n_changes = shared_figures.control_band(str(ctx.data.store), ctx.view.date_from, ctx.view.date_to)
     band_col, _ = st.columns([4, 1])  # under the timeline's chart column: the date axes line up
-    band = band_col.plotly_chart(
-        band_figure,
-        key=chart_key("control-chart"),
-        on_select="rerun",
-        selection_mode="points",
-        width="stretch",
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
-    )
+    band = clickable_chart(band_col, band_figure, "control-chart")
     st.caption(
         f"{n_changes} changes of control in this range (click one to open its event). Filled markers are "
         "confirmed, open circles rest on one side's claim, crosses are disputed. The count covers the places the "
