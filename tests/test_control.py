@@ -232,3 +232,17 @@ def test_every_capture_or_handover_changes_control_or_says_why():
         if e not in linked and "no tracked place changed hands" not in s.lower()
     ]
     assert not silent, silent
+
+
+def test_control_layers_size_in_pixels_not_a_js_expression(tmp_path):
+    """A bare string prop becomes a deck.gl expression ('@@=pixels') and blanked the whole map."""
+    import json
+
+    from conflict_timeline.data import query
+    from conflict_timeline.figures.deck import build_deck, control_frame
+
+    data = with_control(tmp_path, HISTORY)
+    holders = query.control_holders(data, dt.date(2020, 10, 8), dt.date(2020, 10, 1))
+    deck = json.loads(build_deck(None, None, data.places, control=control_frame(holders, {})).to_json())
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    assert layers["control"]["radiusUnits"] == "pixels" and layers["control-changed"]["radiusUnits"] == "pixels"

@@ -95,3 +95,18 @@ def test_chunked_validation_matches_whole_file(tmp_path, monkeypatch, chunk):
     chunked = load_dataset(directory)
     assert [str(p) for p in chunked.problems] == [str(p) for p in whole.problems]
     assert chunked.n_events == whole.n_events == len(EVENTS)
+
+
+def test_the_version_is_not_rehashed_while_files_are_unchanged(mini_dir, monkeypatch):
+    """Every app run asks for the version: hashing a million events' files each time cost 0.5 s."""
+    from pathlib import Path
+
+    from conflict_timeline.data.paths import dataset_version
+
+    first = dataset_version(mini_dir)
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    assert dataset_version(mini_dir) == first and reads == []
+    (mini_dir / "events.csv").write_text((mini_dir / "events.csv").read_text() + "\n")
+    assert dataset_version(mini_dir) != first and reads
