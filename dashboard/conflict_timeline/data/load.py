@@ -15,7 +15,7 @@ import pandas as pd
 
 from conflict_timeline.data import engine
 from conflict_timeline.data.paths import check_data_dir, resolve_data_dir
-from conflict_timeline.data.schema import SIDES
+from conflict_timeline.data.profile import CURATED, Profile, read_profile
 from conflict_timeline.data.store import Progress, open_store, place_label
 from conflict_timeline.data.text import fold
 from conflict_timeline.data.validate import Problem
@@ -49,6 +49,11 @@ class Dataset:
     counts: dict[str, FileCount]
     n_problems: int
     place_synonyms: dict[str, frozenset[str]] = field(repr=False)
+    profile: Profile = CURATED
+
+    @property
+    def imported(self) -> bool:
+        return self.profile.imported
 
     @property
     def ok(self) -> bool:
@@ -91,7 +96,8 @@ def open_dataset(path: Path, store: Path, meta: dict) -> Dataset:
         return engine.query(store, f"SELECT * FROM {name}")
 
     actors = table("actors")
-    actors["side"] = pd.Categorical(actors["side"], categories=SIDES)
+    profile = read_profile(path)
+    actors["side"] = pd.Categorical(actors["side"], categories=profile.side_ids)
     actors = actors.set_index("actor_id", drop=False).rename_axis(None)
     places = table("places")
     places["all_names"] = [v.split("|") if isinstance(v, str) and v else [] for v in places["all_names"]]
@@ -121,6 +127,7 @@ def open_dataset(path: Path, store: Path, meta: dict) -> Dataset:
         counts={name: FileCount(**c) for name, c in meta["counts"].items()},
         n_problems=int(meta["problems"]),
         place_synonyms=_place_synonyms(places),
+        profile=profile,
     )
 
 

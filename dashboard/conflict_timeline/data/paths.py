@@ -9,7 +9,9 @@ from pathlib import Path
 
 ENV_VAR = "CONFLICT_TIMELINE_DATA"
 DATA_FILES = ("events.csv", "sources.csv", "actors.csv", "places.csv", "eras.csv", "event_types.csv")
-OPTIONAL_FILES = ("control.csv",)  # part of the version when present
+OPTIONAL_FILES = ("control.csv", "sides.csv")  # part of the version when present
+# an imported dataset's provenance counts too, less its import date (see profile.py)
+PROVENANCE = "provenance.json"
 
 # dashboard/conflict_timeline/data/paths.py -> repository root
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -53,7 +55,7 @@ def dataset_version(path: Path) -> str:
     reused while no file's size, modification time or inode has changed.
     """
     signature = []
-    for name in (*DATA_FILES, *OPTIONAL_FILES):
+    for name in (*DATA_FILES, *OPTIONAL_FILES, PROVENANCE):
         try:
             info = (path / name).stat()
             signature.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
@@ -75,4 +77,10 @@ def _content_hash(path: Path, signature: tuple) -> str:
             digest.update(b"\0absent")
         except OSError as exc:  # unreadable: validation names it; the version still exists
             digest.update(f"\0unreadable {exc.errno}".encode())
+    from conflict_timeline.data.profile import provenance_fingerprint  # profile imports schema (heavy)
+
+    fingerprint = provenance_fingerprint(path)
+    if fingerprint is not None:
+        digest.update(PROVENANCE.encode())
+        digest.update(fingerprint)
     return digest.hexdigest()[:12]

@@ -153,15 +153,27 @@ def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
     return pa.Column(None, checks=list(checks), unique=unique, nullable=False, required=True)
 
 
-def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]:
-    """Column schemas per file; the event-type vocabulary comes from event_types.csv."""
+def build_schemas(
+    event_types: tuple[str, ...],
+    verifications: tuple[str, ...] = VERIFICATIONS,
+    date_precisions: tuple[str, ...] = DATE_PRECISIONS,
+    sides: tuple[str, ...] = SIDES,
+    url_required: bool = True,
+) -> dict[str, pa.DataFrameSchema]:
+    """Column schemas per file; the event-type vocabulary comes from event_types.csv, and an
+    imported dataset's profile widens verification, precision, sides and source URLs."""
+    url_check = (
+        pa.Check(lambda s: s.str.match(_URL), error="must be an http(s) URL")
+        if url_required
+        else pa.Check(_optional(lambda s: s.str.match(_URL)), error="must be empty or an http(s) URL")
+    )
     return {
         "events.csv": pa.DataFrameSchema(
             {
                 "event_id": _text(REQUIRED, EVENT_ID),
                 "date_start": _text(DATE),
                 "date_end": _text(OPTIONAL_DATE),
-                "date_precision": _text(_one_of(DATE_PRECISIONS)),
+                "date_precision": _text(_one_of(date_precisions)),
                 "title": _text(REQUIRED),
                 "summary": _text(REQUIRED),
                 "event_type": _text(_one_of(event_types)),
@@ -172,14 +184,14 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
                 "fatalities_low": _text(COUNT),
                 "fatalities_high": _text(COUNT),
                 "claimed_by": _text(),
-                "verification": _text(_one_of(VERIFICATIONS)),
+                "verification": _text(_one_of(verifications)),
             },
             strict=False,
         ),
         "sources.csv": pa.DataFrameSchema(
             {
                 "event_id": _text(REQUIRED),
-                "url": _text(pa.Check(lambda s: s.str.match(_URL), error="must be an http(s) URL")),
+                "url": _text(url_check),
                 "publisher": _text(REQUIRED),
                 "published": _text(OPTIONAL_DATE),
             },
@@ -192,7 +204,7 @@ def build_schemas(event_types: tuple[str, ...]) -> dict[str, pa.DataFrameSchema]
                 "short_name": _text(REQUIRED),
                 "kind": _text(_one_of(ACTOR_KINDS)),
                 "country": _text(),
-                "side": _text(_one_of(SIDES)),
+                "side": _text(_one_of(sides)),
                 "parent_id": _text(),
                 "color": _text(pa.Check(_optional(lambda s: s.str.match(_COLOR)), error="must be empty or #RRGGBB")),
             },

@@ -26,6 +26,7 @@ import pandas as pd
 from conflict_timeline.data import control as control_table
 from conflict_timeline.data.engine import new_connection
 from conflict_timeline.data.paths import dataset_version
+from conflict_timeline.data.profile import read_profile
 from conflict_timeline.data.schema import COLUMNS
 from conflict_timeline.data.text import fold, fold_series
 from conflict_timeline.data.validate import (
@@ -161,8 +162,10 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     counts: dict[str, dict[str, int]] = {}
 
     # 1. the reference tables: small, checked whole
+    profile = read_profile(data_path)
+    problems += [Problem(text.split(":", 1)[0], None, None, text.split(": ", 1)[-1]) for text in profile.problems]
     tables = {name: read_table(data_path / name) for name in KEYS}
-    checked = check_reference_tables(tables)
+    checked = check_reference_tables(tables, profile)
     problems += checked.problems
     accepted = {}
     for name, table in tables.items():
@@ -181,7 +184,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     done = rows_in = 0
     report("Validating events", 0, total)
     for i, chunk in enumerate(iter_table(data_path / "events.csv")):
-        result = check_events_chunk(chunk, types, good_actors, good_places, today)
+        result = check_events_chunk(chunk, types, good_actors, good_places, today, profile)
         problems += result.problems
         rejected = result.rejected["events.csv"]
         rows_in += len(chunk.frame) + sum(1 for p in chunk.problems if p.line and p.line > 1)
@@ -209,7 +212,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     src_total = _count_lines(data_path / "sources.csv")
     src_in = 0
     for i, chunk in enumerate(iter_table(data_path / "sources.csv")):
-        result = check_sources_chunk(chunk)
+        result = check_sources_chunk(chunk, profile)
         problems += result.problems
         src_in += len(chunk.frame) + sum(1 for p in chunk.problems if p.line and p.line > 1)
         frame = chunk.frame[["event_id", "url", "publisher", "published"]].assign(line=chunk.lines)
@@ -235,18 +238,19 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         for line, eid, first in dups
     ]
     # a source repeated for the same event (event_id, url): the first row is kept, the repeat reported
+    src_key = "event_id, url, publisher" if profile.imported else "event_id, url"
     repeats = con.execute(
-        """SELECT line, url, first FROM (
-               SELECT line, url, min(line) OVER (PARTITION BY event_id, url) AS first FROM src_raw)
+        f"""SELECT line, url, first FROM (
+               SELECT line, url, min(line) OVER (PARTITION BY {src_key}) AS first FROM src_raw)
            WHERE line > first"""
     ).fetchall()
     cross += [
-        Problem("sources.csv", line, "url", f"repeats the source on line {first} for the same event", url)
+        Problem("sources.csv", line, "url", f"repeats the source on line {first} for the same event", url or "(none)")
         for line, url, first in repeats
     ]
     con.execute(
         "CREATE TEMP TABLE src_ok AS SELECT * FROM src_raw WHERE line NOT IN "
-        "(SELECT line FROM (SELECT line, min(line) OVER (PARTITION BY event_id, url) f FROM src_raw) WHERE line > f)"
+        f"(SELECT line FROM (SELECT line, min(line) OVER (PARTITION BY {src_key}) f FROM src_raw) WHERE line > f)"
     )
     con.execute(
         "CREATE TEMP TABLE ev_ok AS SELECT event_id, line FROM ev_raw "
@@ -326,9 +330,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
                   NULLIF(ev.fatalities_low, '')::BIGINT AS fatalities_low,
                   NULLIF(ev.fatalities_high, '')::BIGINT AS fatalities_high,
                   ev.claimed_by, ev.verification,
-                  ev.ds AS span_start,
-                  greatest(coalesce(ev.de, ev.ds), CASE ev.date_precision WHEN 'day' THEN ev.ds
-                       WHEN 'month' THEN last_day(ev.ds) ELSE make_date(year(ev.ds), 12, 31) END) AS span_end,
+                  {_span_sql(profile.imported)},
                   ev.side, ev.actor_names, ev.actor_ids, ev.actor_roles,
                   src_n.n_sources, src_1.first_url,
                   ev.own_text || ' ' || coalesce(pl.folded_names, '') || ' ' || coalesce(ev.actor_text, '')
@@ -389,10 +391,28 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         "date_min": bounds[0].isoformat() if bounds[0] else None,
         "date_max": bounds[1].isoformat() if bounds[1] else None,
         "control": control.present,
+        "imported": profile.imported,
+        "source_dataset": profile.source,
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=1))
     report("Ready", 1, 1)
     return meta
+
+
+def _span_sql(imported: bool) -> str:
+    """The days an event may have happened on. Curated coarse dates start on the 1st (validated);
+    an import keeps the source's own date, which ACLED codes mid-week or mid-month, so without a
+    date_end the span is the whole week around it, or its calendar month or year."""
+    if not imported:
+        return """ev.ds AS span_start,
+                  greatest(coalesce(ev.de, ev.ds), CASE ev.date_precision WHEN 'day' THEN ev.ds
+                       WHEN 'month' THEN last_day(ev.ds) ELSE make_date(year(ev.ds), 12, 31) END) AS span_end"""
+    return """CASE WHEN ev.de IS NOT NULL THEN ev.ds ELSE CASE ev.date_precision WHEN 'week' THEN ev.ds - 3
+                       WHEN 'month' THEN date_trunc('month', ev.ds)::DATE WHEN 'year' THEN make_date(year(ev.ds), 1, 1)
+                       ELSE ev.ds END END AS span_start,
+                  coalesce(ev.de, CASE ev.date_precision WHEN 'week' THEN ev.ds + 3
+                       WHEN 'month' THEN last_day(ev.ds) WHEN 'year' THEN make_date(year(ev.ds), 12, 31)
+                       ELSE ev.ds END) AS span_end"""
 
 
 def _typed_places(frame: pd.DataFrame) -> pd.DataFrame:

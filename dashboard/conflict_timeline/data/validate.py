@@ -21,6 +21,7 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow  # "pa" is pandera here
 import pyarrow.compute as pc
 
+from conflict_timeline.data.profile import CURATED, Profile
 from conflict_timeline.data.schema import COLUMNS, ROLES, build_schemas
 
 
@@ -251,7 +252,17 @@ def _duplicates(table: Table, key: str) -> list[tuple[int, str]]:
     ]
 
 
-def check_reference_tables(tables: dict[str, Table]) -> Checked:
+def schemas_for(event_types: tuple[str, ...], profile: Profile) -> dict[str, pa.DataFrameSchema]:
+    return build_schemas(
+        event_types,
+        verifications=profile.verifications,
+        date_precisions=profile.date_precisions,
+        sides=profile.side_ids,
+        url_required=not profile.imported,
+    )
+
+
+def check_reference_tables(tables: dict[str, Table], profile: Profile = CURATED) -> Checked:
     """Actors, places, eras and event types: small tables, checked whole and in memory."""
     problems: list[Problem] = []
     rejected: dict[str, set[int]] = {name: set() for name in KEYS}
@@ -263,7 +274,7 @@ def check_reference_tables(tables: dict[str, Table]) -> Checked:
     for name in KEYS:
         problems.extend(tables[name].problems)
     types = tables["event_types.csv"].frame
-    schemas = build_schemas(tuple(types["event_type"]))
+    schemas = schemas_for(tuple(types["event_type"]), profile)
     for name, key in KEYS.items():
         table = tables[name]
         line_to_pos = {line: pos for pos, line in enumerate(table.lines)}
@@ -304,7 +315,12 @@ def accepted_ids(table: Table, key: str, rejected: set[int]) -> set[str]:
 
 
 def check_events_chunk(
-    events: Table, event_types: tuple[str, ...], good_actors: set[str], good_places: set[str], today: dt.date
+    events: Table,
+    event_types: tuple[str, ...],
+    good_actors: set[str],
+    good_places: set[str],
+    today: dt.date,
+    profile: Profile = CURATED,
 ) -> Checked:
     """Every rule that one event row can be judged on alone (ids across chunks and sources are
     checked afterwards, in the query engine, over the whole file)."""
@@ -316,7 +332,7 @@ def check_events_chunk(
         rejected.add(pos)
 
     line_to_pos = {line: pos for pos, line in enumerate(events.lines)}
-    for problem in _schema_problems(events, build_schemas(event_types)["events.csv"]):
+    for problem in _schema_problems(events, schemas_for(event_types, profile)["events.csv"]):
         problems.append(problem)
         rejected.add(line_to_pos[problem.line])
 
@@ -352,14 +368,18 @@ def check_events_chunk(
     start = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
     end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
     flag(end < start, "date_end", "ends before date_start", frame["date_end"])
+    coarse_at_start = not profile.imported  # an import keeps the source's own date, never moved to the 1st
     flag(
-        (frame["date_precision"] == "month") & start.notna() & (start.dt.day != 1),
+        coarse_at_start & (frame["date_precision"] == "month") & start.notna() & (start.dt.day != 1),
         "date_start",
         "with month precision the day must be 01",
         frame["date_start"],
     )
     flag(
-        (frame["date_precision"] == "year") & start.notna() & ((start.dt.day != 1) | (start.dt.month != 1)),
+        coarse_at_start
+        & (frame["date_precision"] == "year")
+        & start.notna()
+        & ((start.dt.day != 1) | (start.dt.month != 1)),
         "date_start",
         "with year precision the date must be YYYY-01-01",
         frame["date_start"],
@@ -378,11 +398,11 @@ def check_events_chunk(
     return Checked(problems, {events.name: rejected})
 
 
-def check_sources_chunk(sources: Table) -> Checked:
+def check_sources_chunk(sources: Table, profile: Profile = CURATED) -> Checked:
     problems: list[Problem] = list(sources.problems)
     rejected: set[int] = set()
     line_to_pos = {line: pos for pos, line in enumerate(sources.lines)}
-    for problem in _schema_problems(sources, build_schemas(())["sources.csv"]):
+    for problem in _schema_problems(sources, schemas_for((), profile)["sources.csv"]):
         problems.append(problem)
         rejected.add(line_to_pos[problem.line])
     return Checked(problems, {sources.name: rejected})
