@@ -390,9 +390,10 @@ def check_events_chunk(
         pd.to_numeric(frame[c].where(frame[c].str.fullmatch(_WHOLE)), errors="coerce")
         for c in ("fatalities_low", "fatalities", "fatalities_high")
     )
-    flag(low > best, "fatalities_low", "is greater than fatalities", frame["fatalities_low"])
-    flag(best > high, "fatalities_high", "is less than fatalities", frame["fatalities_high"])
-    flag(low > high, "fatalities_high", "is less than fatalities_low", frame["fatalities_high"])
+    if not profile.imported:  # an import keeps the source's figures as given (UCDP's are not always ordered)
+        flag(low > best, "fatalities_low", "is greater than fatalities", frame["fatalities_low"])
+        flag(best > high, "fatalities_high", "is less than fatalities", frame["fatalities_high"])
+        flag(low > high, "fatalities_high", "is less than fatalities_low", frame["fatalities_high"])
     for column in ("title", "summary"):
         flag(frame[column].str.contains(_CONTROL, regex=True), column, "contains control characters")
     return Checked(problems, {events.name: rejected})
