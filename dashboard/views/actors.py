@@ -6,8 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from conflict_timeline.data.query import BIN_LABELS, descendants
-from conflict_timeline.data.schema import SIDE_LABELS, SIDES
-from conflict_timeline.figures.palette import SIDE_COLORS
+from conflict_timeline.figures.palette import side_color
 from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.safe import md, plain_frame
 from conflict_timeline.ui.sidebar import actor_label, sorted_actor_ids
@@ -47,7 +46,7 @@ if focus:
     st.subheader(md(actor["name"]))
     parent = actor["parent_id"]
     st.caption(
-        f"{md(SIDE_LABELS.get(str(actor['side']), actor['side']))} · {md(actor['kind'].replace('_', ' '))}"
+        f"{md(data.profile.side_label(str(actor['side'])))} · {md(actor['kind'].replace('_', ' '))}"
         + (f" · part of {md(data.actors.at[parent, 'short_name'])}" if parent in data.actors.index else "")
         + (f" · includes {len(family) - 1} sub-actor(s)" if len(family) > 1 else "")
     )
@@ -66,7 +65,7 @@ if focus:
             x="period",
             y="events",
             title=f"Events per {BIN_LABELS[ctx.freq]}",
-            color_discrete_sequence=[SIDE_COLORS.get(str(actor["side"]), "#888888")],
+            color_discrete_sequence=[side_color(str(actor["side"]), data.profile.side_ids)],
         )
         fig.update_layout(
             height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10}, xaxis_title=None, yaxis_title="events"
@@ -82,7 +81,7 @@ if focus:
         )
         partners = ctx.q("counterparts", ctx.spec, family).head(12)
         partners["actor"] = partners["short_name"]
-        partners["side"] = partners["side"].astype(str).map(SIDE_LABELS)
+        partners["side"] = partners["side"].astype(str).map(data.profile.side_label)
         right.markdown("**Appears most with**")
         right.dataframe(
             plain_frame(partners[["actor", "side", "events"]]), hide_index=True, key="actor-partners", width="stretch"
@@ -123,8 +122,9 @@ def _inspect(key: str, actor_ids: list[str]) -> None:
         st.session_state["actor-focus"] = actor_ids[rows[0]]
 
 
-tabs = st.tabs([SIDE_LABELS[s] for s in SIDES])
-for tab, side in zip(tabs, SIDES):
+sides = data.profile.sides
+tabs = st.tabs([s.label for s in sides])
+for tab, side in zip(tabs, (s.side for s in sides)):
     rows = everyone[everyone["side"].astype(str) == side].sort_values("events", ascending=False)
     with tab:
         st.dataframe(

@@ -46,7 +46,8 @@ else:
     chart_col, legend_col = st.columns([4, 1])
     with legend_col:
         st.markdown("**Event types**")
-        fatality_keys = [(f"fatalities ({v})", VERIFICATION_COLORS[v]) for v in ("confirmed", "disputed", "claimed")]
+        statuses = ("reported",) if ctx.data.imported else ("confirmed", "disputed", "claimed")
+        fatality_keys = [(f"fatalities ({v})", VERIFICATION_COLORS[v]) for v in statuses]
         st.plotly_chart(
             shared_figures.type_legend(store, tuple(ctx.q("types_present", ctx.spec)), tuple(fatality_keys)),
             key="timeline-legend",

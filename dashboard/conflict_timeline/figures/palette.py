@@ -33,8 +33,17 @@ TYPE_COLORS = {
     "arrest_detention": "#6699CC",
 }
 FALLBACK = "#888888"
-VERIFICATION_COLORS = {"confirmed": "#0072B2", "claimed": "#E69F00", "disputed": "#CC79A7"}
+VERIFICATION_COLORS = {"confirmed": "#0072B2", "claimed": "#E69F00", "disputed": "#CC79A7", "reported": "#009E73"}
+# Sides of an imported dataset (ACLED actor types, UCDP side A/B) take these in their order.
+SIDE_CYCLE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999", "#F0E442", "#000000")
 ERA_FILL = "rgba(120, 120, 120, 0.10)"
+
+
+def side_color(side: str, order: tuple[str, ...] = ()) -> str:
+    """The curated sides' colours; any other dataset's sides by their place in its sides.csv."""
+    if side in SIDE_COLORS:
+        return SIDE_COLORS[side]
+    return SIDE_CYCLE[order.index(side) % len(SIDE_CYCLE)] if side in order else FALLBACK
 
 
 def type_color(event_type: str) -> str:

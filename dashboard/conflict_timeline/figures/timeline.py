@@ -37,15 +37,16 @@ LANE_LABELS = {
 }
 
 
-def lane_of(events: pd.DataFrame, lane: str) -> pd.Series:
+def lane_of(events: pd.DataFrame, lane: str, labels: dict[str, str] | None = None) -> pd.Series:
+    return lane_names(events["type_label" if lane == "type" else "side"], lane, labels)
+
+
+def lane_names(values: pd.Series, lane: str, labels: dict[str, str] | None = None) -> pd.Series:
+    """Lane labels for the values of ``query.lane_column`` (a side id, or a type label); ``labels``
+    are the dataset's own sides (sides.csv), the curated five by default."""
     if lane == "type":
-        return events["type_label"].astype(str)
-    return events["side"].astype(str).map(LANE_LABELS).fillna("Other")
-
-
-def lane_names(values: pd.Series, lane: str) -> pd.Series:
-    """Lane labels for the values of ``query.lane_column`` (a side id, or a type label)."""
-    return values.astype(str) if lane == "type" else values.astype(str).map(LANE_LABELS).fillna("Other")
+        return values.astype(str)
+    return values.astype(str).map(labels or LANE_LABELS).fillna("Other")
 
 
 def recorded_fatalities(events: pd.DataFrame) -> pd.Series:
@@ -153,6 +154,7 @@ def build_timeline(
     lane: str = "side",
     selected: str | None = None,
     key_events: pd.DataFrame | None = None,
+    lane_labels: dict[str, str] | None = None,
 ) -> go.Figure:
     """Three stacked panels sharing one date axis: events, events per bin, fatalities per bin.
 
@@ -163,7 +165,7 @@ def build_timeline(
     aggregated = points is None
     if aggregated:
         grid = grid if grid is not None else pd.DataFrame(columns=["lane", "period", "n"])
-        lanes = lane_names(grid["lane"], lane)
+        lanes = lane_names(grid["lane"], lane, lane_labels)
         names = sorted(lanes.unique())
         lane_pos = {name: i for i, name in enumerate(names)}
         traces.append(
@@ -188,7 +190,7 @@ def build_timeline(
         original = points
         # An event that began before the range (a siege, a blockade) is drawn at the range's start.
         events = points.assign(date_start=points["date_start"].clip(lower=date_from))
-        lanes_all = lane_of(events, lane)
+        lanes_all = lane_of(events, lane, lane_labels)
         names = sorted(lanes_all.unique()) if len(events) else []
         lane_pos = {name: i for i, name in enumerate(names)}
         hovers = pd.Series(hover_text(original), index=original.index)  # one vectorised pass for all
@@ -246,7 +248,10 @@ def build_timeline(
             hovertemplate="%{x|%d %b %Y}: %{y} events<extra></extra>",
         )
     )
-    for status in ("confirmed", "disputed", "claimed"):
+    statuses = ["confirmed", "disputed", "claimed"]
+    if "fatalities_reported" in counts and counts["fatalities_reported"].any():
+        statuses.append("reported")  # an imported dataset's figures, as its source coded them
+    for status in statuses:
         traces.append(
             _trace(
                 "bar",

@@ -45,6 +45,7 @@ def timeline(
         lane=lane,
         selected=selected,
         key_events=query.key_events(data, spec, KEY_EVENT_TYPES) if one_by_one else None,
+        lane_labels={s.side: s.lane for s in data.profile.sides},
     )
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import streamlit as st
 
 from conflict_timeline.data.load import Dataset
-from conflict_timeline.data.schema import SIDE_LABELS, SIDES, VERIFICATIONS
 from conflict_timeline.ui import url_state
 from conflict_timeline.ui.safe import plain
 from conflict_timeline.ui.url_state import KEYS, MAX_DATE, MIN_DATE, ViewState
@@ -39,12 +38,12 @@ def _reset(data: Dataset) -> None:
 
 def actor_label(data: Dataset, actor_id: str) -> str:
     actor = data.actors.loc[actor_id]
-    side = SIDE_LABELS.get(str(actor["side"]), str(actor["side"]))
+    side = data.profile.side_label(str(actor["side"]))
     return plain(f"{side} · {actor['short_name']} ({actor['kind'].replace('_', ' ')})")
 
 
 def sorted_actor_ids(data: Dataset) -> list[str]:
-    order = {side: i for i, side in enumerate(SIDES)}
+    order = {side: i for i, side in enumerate(data.profile.side_ids)}
     actors = data.actors
     return sorted(
         actors.index, key=lambda a: (order.get(str(actors.at[a, "side"]), 99), actors.at[a, "short_name"].lower())
@@ -88,10 +87,11 @@ def draw(data: Dataset, count_slot) -> ViewState:
     )
     sidebar.multiselect(
         "Verification",
-        list(VERIFICATIONS),
+        list(data.profile.verifications),
         key=KEYS["verification"],
         placeholder="Any",
-        help="confirmed: not in dispute · claimed: one side's announcement · disputed: sources disagree",
+        help="confirmed: not in dispute · claimed: one side's announcement · disputed: sources disagree"
+        + (" · reported: as the imported dataset coded it" if data.imported else ""),
     )
     sidebar.text_input(
         "Search",

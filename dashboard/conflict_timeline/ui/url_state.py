@@ -20,7 +20,6 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.query import FilterSpec, existing_event_ids
-from conflict_timeline.data.schema import VERIFICATIONS
 from conflict_timeline.data.versions import changes_since
 from conflict_timeline.ui.safe import no_shortcodes
 
@@ -192,7 +191,7 @@ def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewS
     vocabularies = {
         "actor": (set(data.actors.index), "no such actor"),
         "type": (set(data.event_types.index), "no such event type"),
-        "verification": (set(VERIFICATIONS), "expected confirmed, claimed or disputed"),
+        "verification": (set(data.profile.verifications), "expected " + ", ".join(data.profile.verifications)),
     }
     for name, (known, why) in vocabularies.items():
         good: list[str] = []
