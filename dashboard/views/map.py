@@ -1,18 +1,19 @@
-"""Map page: events over an offline base map of the South Caucasus, with a density view."""
+"""Map page: events over an offline base map fitted to the dataset's extent, with a density view."""
 
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
+from conflict_timeline.data.query import FilterSpec
 from conflict_timeline.data.text import fold
 from conflict_timeline.figures.deck import (
     CONTROL_SIDE_LABELS,
-    DENSITY_CELL_DEG,
     POINT_LIMIT,
-    REGION_BBOX,
     build_deck,
     control_frame,
+    density_cell,
+    label_places,
 )
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
@@ -49,7 +50,10 @@ basemap = right.selectbox(
     }[v],
 )
 OUTSIDE_ROWS = 500  # the "Elsewhere" list shows this many; the caption gives the full count
-n_inside = ctx.q("count_in_box", ctx.spec, REGION_BBOX, True)
+# The map covers where the dataset's events are (its far-away venues are listed as "Elsewhere").
+extent = ctx.q("map_extent")
+cell = density_cell(extent)
+n_inside = ctx.q("count_in_box", ctx.spec, extent, True)
 n_outside = ctx.count - n_inside
 if ctx.count == 0:
     st.info(
@@ -58,8 +62,8 @@ if ctx.count == 0:
     )
 wanted = mode or "points"
 drawn = "points" if wanted == "points" and n_inside <= POINT_LIMIT else "density"
-points = ctx.q("events_in_box", ctx.spec, REGION_BBOX, True, POINT_LIMIT) if drawn == "points" else None
-cells = ctx.q("density_cells", ctx.spec, REGION_BBOX, DENSITY_CELL_DEG) if drawn == "density" else None
+points = ctx.q("events_in_box", ctx.spec, extent, True, POINT_LIMIT) if drawn == "points" else None
+cells = ctx.q("density_cells", ctx.spec, extent, cell) if drawn == "density" else None
 show_control = ctx.data.has_control and (layer_choice or "on") == "on"
 holders = None
 asof = ctx.view.date_to
@@ -87,6 +91,9 @@ deck = build_deck(
     basemap=basemap,
     selected=ctx.view.event,
     control=control_frame(holders, titles) if holders is not None else None,
+    extent=extent,
+    # the dataset's busiest places, not the filtered ones: the labels stay put while filtering
+    label_ids=label_places(ctx.data.places, ctx.q("counts_by_place", FilterSpec(), 200), extent),
 )
 map_col, side_col = st.columns([3, 1])
 with map_col:
@@ -96,10 +103,10 @@ with map_col:
     if drawn == "density":
         scale = "Darker cells hold more events (pale: one or two; dark red: the busiest cell)."
         notes = [
-            f"{n_inside:,} events are too many to draw as points (limit {POINT_LIMIT:,}): counts per 0.1° cell, "
+            f"{n_inside:,} events are too many to draw as points (limit {POINT_LIMIT:,}): counts per {cell:g}° cell, "
             f"binned on the server. {scale}"
             if wanted == "points"
-            else f"Counts per 0.1° grid cell, binned on the server. {scale}"
+            else f"Counts per {cell:g}° grid cell, binned on the server. {scale}"
         ]
     else:
         notes = [
@@ -130,8 +137,8 @@ with side_col:
             config={"staticPlot": True},
             width="stretch",
         )
-    st.markdown(f"**Elsewhere** ({n_outside:,} events outside the region)")
-    outside = ctx.q("events_in_box", ctx.spec, REGION_BBOX, False, OUTSIDE_ROWS) if n_outside else None
+    st.markdown(f"**Elsewhere** ({n_outside:,} event{'' if n_outside == 1 else 's'} outside the mapped area)")
+    outside = ctx.q("events_in_box", ctx.spec, extent, False, OUTSIDE_ROWS) if n_outside else None
     if outside is None or outside.empty:
         st.caption("None with these filters.")
     else:

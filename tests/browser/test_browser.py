@@ -218,7 +218,11 @@ def _mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
 
 
 def test_clicking_a_map_point_opens_its_card(page, shipped_server):
-    from conflict_timeline.figures.deck import INITIAL_VIEW
+    from conflict_timeline.data.load import load_dataset
+    from conflict_timeline.data.query import map_extent
+    from conflict_timeline.figures.deck import initial_view
+
+    view = initial_view(map_extent(load_dataset(REPO_ROOT / "data")))  # the view the page opens with
 
     page.goto(f"{shipped_server.url}/map?from=2020-10-11&to=2020-10-11&q=Ganja&type=missile_strike")
     wait_for_app(page)
@@ -226,8 +230,8 @@ def test_clicking_a_map_point_opens_its_card(page, shipped_server):
     canvas.wait_for(timeout=20_000)
     page.wait_for_timeout(1500)
     box = canvas.bounding_box()
-    zoom = INITIAL_VIEW["zoom"]
-    cx, cy = _mercator(INITIAL_VIEW["longitude"], INITIAL_VIEW["latitude"], zoom)
+    zoom = view["zoom"]
+    cx, cy = _mercator(view["longitude"], view["latitude"], zoom)
     gx, gy = _mercator(46.3613, 40.6816, zoom)  # Ganja, from places.csv
     target = (box["x"] + box["width"] / 2 + gx - cx, box["y"] + box["height"] / 2 + gy - cy)
     for _ in range(5):  # deck.gl may still be loading its layers: click again until the pick lands

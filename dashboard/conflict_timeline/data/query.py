@@ -434,3 +434,86 @@ def control_coverage(data: Dataset) -> pd.DataFrame:
 def titles_of(data: Dataset, ids: tuple[str, ...]) -> dict[str, str]:
     frame = _run(data, "SELECT event_id, title FROM events WHERE list_contains(?, event_id)", [list(ids)])
     return dict(zip(frame["event_id"], frame["title"]))
+
+
+# The map's extent: where a dataset's events are, without its far-away venues.
+EXTENT_CELL_KEY = "(floor(longitude)::INTEGER + 180) * 1000 + floor(latitude)::INTEGER + 90"  # 1° cells
+EXTENT_LINK = 3  # cells at most this many cells apart (on either axis) belong to one cluster
+EXTENT_CELLS = 4_000  # the busiest cells considered (a bounded result; the rest are the sparsest)
+EXTENT_TRIM = 0.01  # share of the chosen events trimmed off each side
+EXTENT_MIN_SPAN = 2.0  # degrees: a one-town dataset still shows its surroundings
+WORLD_EXTENT = (-180.0, -60.0, 180.0, 75.0)
+
+
+def _clusters(cells: dict[int, int]) -> list[tuple[int, list[int]]]:
+    """Cells (key -> events) joined into clusters of neighbours: (events, cell keys), busiest first."""
+    parent = {key: key for key in cells}
+
+    def root(key: int) -> int:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    span = range(-EXTENT_LINK, EXTENT_LINK + 1)
+    for key in cells:
+        for dx in span:
+            for dy in span:
+                other = key + dx * 1000 + dy
+                if other in cells and abs(other % 1000 - key % 1000) <= EXTENT_LINK:
+                    parent[root(other)] = root(key)
+    groups: dict[int, list[int]] = {}
+    for key in cells:
+        groups.setdefault(root(key), []).append(key)
+    return sorted(((sum(cells[k] for k in keys), sorted(keys)) for keys in groups.values()), reverse=True)
+
+
+def map_extent(data: Dataset) -> tuple[float, float, float, float]:
+    """The part of the world the dataset's map shows: (lon_min, lat_min, lon_max, lat_max).
+
+    A conflict dataset has a theatre and a few far-away venues (talks in Moscow, a vote in New
+    York) that must not stretch the map. Events are counted per 1° cell; neighbouring cells form
+    clusters; the map covers the busiest cluster, plus any other holding at least a quarter as many
+    events over more than one cell (a second front, not a venue) — or every event when those
+    clusters hold under 40% of them (a worldwide dataset). Over the chosen events it spans the 1st
+    to 99th percentile of longitude and latitude, padded, at least ``EXTENT_MIN_SPAN`` across.
+    """
+    located = "longitude IS NOT NULL AND latitude IS NOT NULL"
+    frame = _run(
+        data,
+        f"SELECT {EXTENT_CELL_KEY} AS cell, count(*) AS n FROM events WHERE {located} "
+        "GROUP BY 1 ORDER BY n DESC, cell LIMIT ?",
+        [EXTENT_CELLS],
+    )
+    if frame.empty:
+        return WORLD_EXTENT
+    cells = dict(zip(frame["cell"].astype(int), frame["n"].astype(int)))
+    clusters = _clusters(cells)
+    main = clusters[0][0]
+    chosen = [clusters[0], *((n, keys) for n, keys in clusters[1:] if n >= main / 4 and len(keys) > 1)]
+    if sum(n for n, _ in chosen) < 0.4 * sum(cells.values()):
+        where_cells, params = "TRUE", []
+    else:
+        where_cells, params = f"list_contains(?, {EXTENT_CELL_KEY})", [[k for _, keys in chosen for k in keys]]
+    trim = [EXTENT_TRIM, 1 - EXTENT_TRIM]
+    row = _run(
+        data,
+        f"SELECT quantile_cont(longitude, ?) AS lon, quantile_cont(latitude, ?) AS lat FROM events "
+        f"WHERE {located} AND {where_cells}",
+        [trim, trim, *params],
+    ).iloc[0]
+    return _padded(float(row["lon"][0]), float(row["lat"][0]), float(row["lon"][1]), float(row["lat"][1]))
+
+
+def _padded(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    """A margin of 15% and half a degree on every side, at least EXTENT_MIN_SPAN across, inside the world."""
+
+    def side(lo: float, hi: float) -> tuple[float, float]:
+        pad = 0.15 * (hi - lo) + 0.5
+        grow = max(EXTENT_MIN_SPAN - (hi - lo + 2 * pad), 0) / 2
+        return lo - pad - grow, hi + pad + grow
+
+    (x0, x1), (y0, y1) = side(x0, x1), side(y0, y1)
+    if x1 - x0 > 200:  # most of the globe: the whole of it
+        x0, x1 = -180.0, 180.0
+    return (round(max(x0, -180.0), 2), round(max(y0, -80.0), 2), round(min(x1, 180.0), 2), round(min(y1, 84.0), 2))

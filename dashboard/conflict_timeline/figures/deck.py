@@ -1,23 +1,28 @@
-"""The map: a pydeck Deck over a bundled offline base layer, legible with no tile server."""
+"""The map: a pydeck Deck over a bundled offline base layer, legible with no tile server.
+
+What the map shows is fitted to the dataset: its extent (``query.map_extent``) sets the initial
+view, the countries drawn (``countries.countries_for``), the density grid's cell size and which
+places are labelled, so a Benin, Ukraine or worldwide dataset draws on its own countries.
+"""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
+import math
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 
 from conflict_timeline.data.text import WORD_JOINER, fold, plain
+from conflict_timeline.figures.countries import ASSETS as ASSETS  # re-exported: the data checks read the assets
+from conflict_timeline.figures.countries import BBox, countries_for
 from conflict_timeline.figures.palette import SIDE_COLORS, hex_to_rgb, type_color
 
-ASSETS = Path(__file__).resolve().parent / "assets"
-# Nagorno-Karabakh and its surroundings: Armenia, Azerbaijan, the Iranian border.
-INITIAL_VIEW = {"latitude": 40.0, "longitude": 46.4, "zoom": 6.6}
-# Events placed outside this box (Moscow, Geneva, Washington…) are listed beside the map instead.
+# The curated dataset's region (Nagorno-Karabakh, Armenia, Azerbaijan, the Iranian border): its
+# computed extent lies close to this box, and the default extent of ``build_deck``.
 REGION_BBOX = (43.0, 38.2, 51.0, 42.2)  # lon_min, lat_min, lon_max, lat_max
+# The map is 620 px high and about 720 px wide beside the sidebar on a laptop: the initial view fits the extent in that.
+VIEW_SIZE = (720, 620)
 # Offline mode: pydeck's "__MAP_STYLE__" placeholder with no provider makes Streamlit draw no base
 # map at all (for map_style=None it would fetch a Carto tile style); our own layers draw the map.
 OFFLINE_STYLE = "__MAP_STYLE__"
@@ -36,7 +41,10 @@ LABEL_PLACEMENT = {
 }
 POINT_LIMIT = 5_000  # past this the page draws the density grid (bounded rows, bounded bytes)
 TOOLTIP_STYLE = {"maxWidth": "320px", "whiteSpace": "pre-wrap", "fontSize": "12px"}
-DENSITY_CELL_DEG = 0.1
+# Grid cell sizes (degrees) the density view picks from: about 80 cells across the extent.
+DENSITY_CELLS = (0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
+DENSITY_CELL_DEG = 0.1  # the curated region's cell
+# The curated dataset's main towns, labelled when the dataset has them (ids of data/places.csv).
 LABEL_PLACES = (
     "stepanakert",
     "shusha",
@@ -63,16 +71,51 @@ LABEL_PLACES = (
     "jermuk",
     "vardenis",
 )
+LABEL_BUSIEST = 12  # otherwise, at most this many of the dataset's busiest places
 
 
-@cache
-def base_countries() -> dict:
-    return json.loads((ASSETS / "region_countries.geojson").read_text())
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
 
 
-def in_region(events: pd.DataFrame) -> pd.Series:
-    lon0, lat0, lon1, lat1 = REGION_BBOX
-    return events["longitude"].between(lon0, lon1) & events["latitude"].between(lat0, lat1)
+def initial_view(extent: BBox, size: tuple[int, int] = VIEW_SIZE) -> dict:
+    """Centre and zoom that fit ``extent`` in a map of ``size`` pixels (Web Mercator, 512-px tiles)."""
+    x0, y0, x1, y1 = extent
+    width, height = size
+    zoom_x = math.log2(width * 360 / (512 * max(x1 - x0, 1e-6)))
+    zoom_y = math.log2(height * 2 * math.pi / (512 * max(_mercator_y(y1) - _mercator_y(y0), 1e-6)))
+    middle = (_mercator_y(y0) + _mercator_y(y1)) / 2
+    return {
+        "latitude": round(math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2), 4),
+        "longitude": round((x0 + x1) / 2, 4),
+        "zoom": round(min(max(min(zoom_x, zoom_y), 0.0), 12.0), 2),
+    }
+
+
+def density_cell(extent: BBox) -> float:
+    """The grid cell (degrees) for an extent: the listed size nearest to 1/80 of its longer side."""
+    target = max(extent[2] - extent[0], extent[3] - extent[1]) / 80
+    return min(DENSITY_CELLS, key=lambda cell: abs(math.log(cell / target)))
+
+
+def label_places(places: pd.DataFrame, busiest: pd.DataFrame, extent: BBox) -> tuple[str, ...]:
+    """Which places to label: the curated towns where the dataset has them; otherwise up to
+    ``LABEL_BUSIEST`` of its busiest places inside the extent (``busiest``: place_id, latitude,
+    longitude, busiest first), skipping any too close to one already labelled."""
+    curated = tuple(p for p in LABEL_PLACES if p in places.index)
+    if curated:
+        return curated
+    x0, y0, x1, y1 = extent
+    gap = max(x1 - x0, y1 - y0) / 25  # labels closer than this would overlap at the initial zoom
+    chosen: list[tuple[str, float, float]] = []
+    for row in busiest.itertuples(index=False):
+        if not (x0 <= row.longitude <= x1 and y0 <= row.latitude <= y1) or row.place_id not in places.index:
+            continue
+        if all(abs(row.longitude - x) > gap or abs(row.latitude - y) > gap for _, x, y in chosen):
+            chosen.append((row.place_id, row.longitude, row.latitude))
+        if len(chosen) == LABEL_BUSIEST:
+            break
+    return tuple(p for p, _, _ in chosen)
 
 
 def deck_text(text: object) -> str:
@@ -228,15 +271,15 @@ def label_characters(labels: pd.DataFrame) -> str:
     return "".join(sorted(set(ascii_chars + "".join(labels["label"]))))
 
 
-def label_frame(places: pd.DataFrame) -> pd.DataFrame:
-    """Main towns labelled with both names, e.g. 'Stepanakert / Xankəndi'."""
-    rows = places[places["place_id"].isin(LABEL_PLACES)]
+def label_frame(places: pd.DataFrame, ids: tuple[str, ...] = LABEL_PLACES) -> pd.DataFrame:
+    """The places ``ids`` labelled with each of their names, e.g. 'Stepanakert / Xankəndi'."""
+    rows = places[places["place_id"].isin(ids)]
     labels = []
     for row in rows.itertuples(index=False):
         # keep a form only if it differs from those before it beyond accents (Fuzuli ≈ Füzuli)
         names: dict[str, str] = {}
-        for name in (row.name, row.name_armenian, row.name_azerbaijani):
-            if name and fold(name) not in names:
+        for name in (row.name, getattr(row, "name_armenian", ""), getattr(row, "name_azerbaijani", "")):
+            if isinstance(name, str) and name and fold(name) not in names:
                 names[fold(name)] = name
         labels.append(deck_text(" / ".join(names.values())))
     placement = [LABEL_PLACEMENT.get(pid, ("start", [7, 0])) for pid in rows["place_id"]]
@@ -258,13 +301,18 @@ def build_deck(
     basemap: str = "offline",
     selected: str | None = None,
     control: pd.DataFrame | None = None,
+    extent: BBox = REGION_BBOX,
+    label_ids: tuple[str, ...] = LABEL_PLACES,
 ) -> pdk.Deck:
     """The map deck: one marker per event in ``points``, or the density grid ``cells`` when
-    ``points`` is None (``query.density_cells``: the page decides which, from the count)."""
+    ``points`` is None (``query.density_cells`` with ``density_cell(extent)``: the page decides
+    which, from the count). ``extent`` (``query.map_extent``) sets the view and the countries drawn;
+    ``label_ids`` are the places to name (``label_places``)."""
     mode = "points" if points is not None else "density"
+    countries = countries_for(tuple(extent))
     layers = []
     if basemap == "offline":  # sea and beyond-the-edge background under the borders
-        x0, y0, x1, y1 = base_countries()["bbox"]
+        x0, y0, x1, y1 = countries["bbox"]
         layers.append(
             pdk.Layer(
                 "PolygonLayer",
@@ -279,7 +327,7 @@ def build_deck(
     layers += [
         pdk.Layer(
             "GeoJsonLayer",
-            data=base_countries(),
+            data=countries,
             id="countries",
             stroked=True,
             filled=True,
@@ -295,7 +343,7 @@ def build_deck(
         layers.append(
             pdk.Layer(
                 "PolygonLayer",
-                data=density_frame(cells if cells is not None else pd.DataFrame()),
+                data=density_frame(cells if cells is not None else pd.DataFrame(), density_cell(extent)),
                 id="density",
                 get_polygon="polygon",
                 get_fill_color="color",
@@ -355,7 +403,7 @@ def build_deck(
                     pickable=False,
                 )
             )
-    labels = label_frame(places)
+    labels = label_frame(places, label_ids)
     layers.append(
         pdk.Layer(
             "TextLayer",
@@ -381,7 +429,7 @@ def build_deck(
     )
     deck = pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(**INITIAL_VIEW),
+        initial_view_state=pdk.ViewState(**initial_view(extent)),
         map_style=OFFLINE_STYLE if basemap == "offline" else TILE_STYLES.get(basemap, "light"),
         map_provider=None if basemap == "offline" else "carto",
         # plain text (never html), wrapped so it stays inside the map

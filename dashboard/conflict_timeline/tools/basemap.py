@@ -1,11 +1,18 @@
-"""Build the bundled offline base map: Natural Earth country borders clipped to the region.
+"""Build the bundled offline base maps from Natural Earth country borders.
 
-The map must be legible with no tile server. Natural Earth (public domain) ships in the npm
-package world-atlas as TopoJSON; this script decodes it and clips it to the region, writing
-``figures/assets/region_countries.geojson`` so nothing needs npm at install or test time::
+The map must be legible with no tile server. Natural Earth admin-0 countries (public domain) ship
+in the npm package world-atlas (ISC licence, © Michael Bostock) as TopoJSON; this script decodes
+them into GeoJSON under ``figures/assets`` so nothing needs npm at install or test time:
+
+- ``world_countries_110m.geojson`` and ``world_countries_50m.geojson``: every country, each with
+  its name, ISO 3166 numeric code and bounding box (the map cuts them to a dataset's extent);
+- ``region_countries.geojson``: the 1:50m borders clipped to the South Caucasus (the shipped
+  dataset's checks test each place against its country with it).
+
+::
 
     npm pack world-atlas@2 && tar xzf world-atlas-2.0.2.tgz
-    python -m conflict_timeline.tools.basemap package/countries-50m.json
+    python -m conflict_timeline.tools.basemap package
 """
 
 from __future__ import annotations
@@ -14,9 +21,14 @@ import json
 import sys
 from pathlib import Path
 
+from conflict_timeline.figures.countries import ASSETS, clip_polygons
+
 # lon_min, lat_min, lon_max, lat_max: the South Caucasus with its neighbours' edges.
 BBOX = (38.0, 35.5, 53.5, 45.5)
-OUT = Path(__file__).resolve().parents[1] / "figures" / "assets" / "region_countries.geojson"
+OUT = ASSETS / "region_countries.geojson"
+SOURCE = "Natural Earth {scale} admin-0 countries (public domain) via world-atlas 2.0.2 (ISC)"
+# Rounding: 0.001° is ~110 m, finer than a 1:50m line can place a border.
+DIGITS = {"110m": 3, "50m": 3}
 
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -42,69 +54,49 @@ def ring_from(arc_ids: list[int], arcs: list[list[tuple[float, float]]]) -> list
     return ring
 
 
-def clip_ring(ring: list[tuple[float, float]], bbox: tuple[float, float, float, float]):
-    """Sutherland–Hodgman clipping of one ring against the bounding box."""
-    x0, y0, x1, y1 = bbox
-    edges = [
-        (lambda p: p[0] >= x0, lambda a, b: _cross_x(a, b, x0)),
-        (lambda p: p[0] <= x1, lambda a, b: _cross_x(a, b, x1)),
-        (lambda p: p[1] >= y0, lambda a, b: _cross_y(a, b, y0)),
-        (lambda p: p[1] <= y1, lambda a, b: _cross_y(a, b, y1)),
-    ]
-    out = ring
-    for inside, cross in edges:
-        if not out:
-            break
-        src, out = out, []
-        prev = src[-1]
-        for point in src:
-            if inside(point):
-                if not inside(prev):
-                    out.append(cross(prev, point))
-                out.append(point)
-            elif inside(prev):
-                out.append(cross(prev, point))
-            prev = point
+def countries(topology: dict) -> list[tuple[dict, list]]:
+    """(properties, MultiPolygon coordinates) of every country of a world-atlas topology."""
+    arcs = decode_arcs(topology)
+    out = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            continue  # a few tiny entries carry no geometry at this scale
+        polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+        coordinates = [[ring_from(ring, arcs) for ring in polygon] for polygon in polygons]
+        out.append(({"name": geometry["properties"]["name"], "iso_n3": geometry.get("id", "")}, coordinates))
     return out
 
 
-def _cross_x(a, b, x):
-    t = (x - a[0]) / (b[0] - a[0])
-    return (x, a[1] + t * (b[1] - a[1]))
-
-
-def _cross_y(a, b, y):
-    t = (y - a[1]) / (b[1] - a[1])
-    return (a[0] + t * (b[0] - a[0]), y)
-
-
-def build(topology: dict) -> dict:
-    arcs = decode_arcs(topology)
+def build(
+    topology: dict, bbox: tuple[float, float, float, float] = BBOX, digits: int = 4, scale: str = "1:50m"
+) -> dict:
+    """Every country of ``topology`` clipped to ``bbox``, each with its own bounding box."""
     features = []
-    for geometry in topology["objects"]["countries"]["geometries"]:
-        polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry.get("arcs", [])]
-        clipped = []
-        for polygon in polygons:
-            rings = [clip_ring(ring_from(ring, arcs), BBOX) for ring in polygon]
-            rings = [[[round(x, 4), round(y, 4)] for x, y in ring] for ring in rings if len(ring) >= 3]
-            if rings:
-                for ring in rings:
-                    ring.append(ring[0])
-                clipped.append(rings)
-        if clipped:
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {"name": geometry["properties"]["name"], "iso_n3": geometry.get("id", "")},
-                    "geometry": {"type": "MultiPolygon", "coordinates": clipped},
-                }
-            )
+    for properties, coordinates in countries(topology):
+        clipped = clip_polygons(coordinates, bbox, digits)
+        if not clipped:
+            continue
+        xs = [x for polygon in clipped for ring in polygon for x, _ in ring]
+        ys = [y for polygon in clipped for ring in polygon for _, y in ring]
+        features.append(
+            {
+                "type": "Feature",
+                "bbox": [min(xs), min(ys), max(xs), max(ys)],
+                "properties": properties,
+                "geometry": {"type": "MultiPolygon", "coordinates": clipped},
+            }
+        )
     return {
         "type": "FeatureCollection",
-        "source": "Natural Earth 1:50m admin-0 countries (public domain) via world-atlas 2.0.2",
-        "bbox": list(BBOX),
+        "source": SOURCE.format(scale=scale),
+        "bbox": list(bbox),
         "features": features,
     }
+
+
+def write(collection: dict, path: Path) -> None:
+    path.write_text(json.dumps(collection, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+    print(f"wrote {path} ({path.stat().st_size:,} bytes, {len(collection['features'])} countries)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,11 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    topology = json.loads(Path(args[0]).read_text())
-    collection = build(topology)
-    OUT.write_text(json.dumps(collection, separators=(",", ":")))
-    names = ", ".join(f["properties"]["name"] for f in collection["features"])
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes): {names}")
+    package = Path(args[0])
+    world = (-180.0, -90.0, 180.0, 90.0)
+    for resolution, digits in DIGITS.items():
+        topology = json.loads((package / f"countries-{resolution}.json").read_text())
+        write(build(topology, world, digits, f"1:{resolution}"), ASSETS / f"world_countries_{resolution}.geojson")
+    write(build(json.loads((package / "countries-50m.json").read_text())), OUT)
     return 0
 
 
