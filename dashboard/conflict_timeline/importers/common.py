@@ -36,19 +36,19 @@ DATE_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
     "%d %B %Y",
     "%d %b %Y",
+    "%d-%b-%y",  # two-digit years first: %Y would read '9-May-20' as the year 20
     "%d-%B-%Y",
     "%d-%b-%Y",
-    "%d-%b-%y",
     "%B %d, %Y",
 ]
-DAY_FIRST = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y"]
+DAY_FIRST = ["%d/%m/%y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"]
 MONTH_FIRST = [
+    "%m/%d/%y",
     "%m/%d/%Y %I:%M:%S %p",
     "%m/%d/%Y %I:%M %p",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y",
-    "%m/%d/%y",
     "%m-%d-%Y",
 ]
 NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})"
@@ -260,6 +260,10 @@ def _collect_rejections(con: duckdb.DuckDBPyConnection, report: Report, names: d
         "UPDATE mapped SET reject_field = 'date', reject_reason = 'is in the future (today is ' || ? || ')' "
         "WHERE reject_reason IS NULL AND ds > ?::DATE",
         [today.isoformat(), today.isoformat()],
+    )
+    con.execute(
+        "UPDATE mapped SET reject_field = 'date', reject_reason = 'is before 1800: not a date of this dataset', "
+        "reject_value = strftime(ds, '%Y-%m-%d') WHERE reject_reason IS NULL AND year(ds) < 1800"
     )
     rows = con.execute(
         "SELECT file_no, line, reject_field, reject_reason, reject_value FROM mapped "

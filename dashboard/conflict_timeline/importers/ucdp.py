@@ -226,7 +226,9 @@ def map_sql(con: duckdb.DuckDBPyConnection, orders: dict[int, str | None]) -> No
                       regexp_extract(citation, '^(.*?),(\d{4}-\d{2}-\d{2}),(.*)$', 3) AS headline, citation
                FROM cited)
            SELECT file_no, line, NULL::VARCHAR AS url,
-                  trim(CASE WHEN pub <> '' THEN pub ELSE citation END) AS publisher,
+                  -- the headline is part of the name: five articles of one agency stay five sources
+                  trim(CASE WHEN pub <> '' THEN pub || coalesce(': ' || nullif(trim(headline), ''), '')
+                            ELSE citation END) AS publisher,
                   TRY_CAST(nullif(day, '') AS DATE) AS published, nullif(trim(headline), '') AS title, pos
            FROM parsed WHERE trim(citation) <> ''
            UNION ALL
