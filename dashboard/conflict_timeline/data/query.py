@@ -181,7 +181,8 @@ def counts_over_time(
         SELECT {period}::TIMESTAMP AS period, count(*) AS events,
                coalesce(sum({RECORDED}) FILTER (WHERE verification = 'confirmed'), 0)::BIGINT AS fatalities_confirmed,
                coalesce(sum({RECORDED}) FILTER (WHERE verification = 'claimed'), 0)::BIGINT AS fatalities_claimed,
-               coalesce(sum({RECORDED}) FILTER (WHERE verification = 'disputed'), 0)::BIGINT AS fatalities_disputed
+               coalesce(sum({RECORDED}) FILTER (WHERE verification = 'disputed'), 0)::BIGINT AS fatalities_disputed,
+               coalesce(sum({RECORDED}) FILTER (WHERE verification = 'reported'), 0)::BIGINT AS fatalities_reported
         FROM events WHERE {clause} GROUP BY 1 ORDER BY 1"""
     return _run(data, sql, [*period_params, *params])
 
