@@ -156,6 +156,38 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     return gazetteer_main([*args.names, "--country", *args.country])
 
 
+# --- compare (issue 9): match the events of two datasets -------------------------------------
+def cmd_compare(args: argparse.Namespace) -> int:
+    from conflict_timeline.data import compare
+
+    days, km = compare.check_tolerances(args.days, args.km)
+    a = load_dataset(args.data, progress=_progress)
+    b = load_dataset(args.other, progress=_progress)
+    out = Path(args.out).expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a directory for the four CSV files")
+    if out in (a.path, b.path):
+        raise UsageError(f"--out {out} is a data directory; the comparison goes into a directory of its own")
+    result = compare.compare(a, b, out, days, km)
+    print(result.summary(str(a.path), str(b.path), days, km))
+    print(f"  wrote {', '.join(p.name for p in result.files)} in {out}")
+    return 0
+
+
+def _add_compare(sub) -> None:
+    from conflict_timeline.data.compare import DEFAULT_DAYS, DEFAULT_KM
+
+    p = sub.add_parser("compare", help="match the events of two datasets: pairs with a score, A-only, B-only")
+    p.add_argument("--data", metavar="A", default=None, help=f"dataset A (default: ${ENV_VAR}, else data/)")
+    p.add_argument("--with", dest="other", metavar="B", required=True, help="dataset B, e.g. a UCDP import")
+    p.add_argument("--days", default=str(DEFAULT_DAYS), metavar="N", help="days allowed beyond the dates' precision")
+    p.add_argument("--km", default=str(DEFAULT_KM), metavar="K", help="kilometres between two places placed to a point")
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="writes matches.csv, a_only.csv, b_only.csv, per_month.csv"
+    )
+    p.set_defaults(func=cmd_compare)
+
+
 def make_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -209,6 +241,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="+")
     p.add_argument("--country", nargs="*", default=[])
     p.set_defaults(func=cmd_gazetteer)
+    _add_compare(sub)
     return parser
 
 

@@ -7,8 +7,8 @@ import streamlit as st
 
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.ui import url_state
-from conflict_timeline.ui.data_access import q
-from conflict_timeline.ui.safe import md, md_link
+from conflict_timeline.ui.data_access import comparison_matches, get_comparison, q
+from conflict_timeline.ui.safe import md, md_link, safe_url
 from conflict_timeline.ui.selection import reset_selections
 
 VERIFICATION_TEXT = {
@@ -92,8 +92,64 @@ def _card(data: Dataset, row: pd.Series) -> None:
             date = "" if pd.isna(source.published) else f", {pd.Timestamp(source.published):%d %b %Y}"
             links.append(f"- {md_link(source.publisher or source.url, source.url)}{md(date)}")
         right.markdown("**Sources:**  \n" + "\n".join(links))
+        _comparison(data, row)
         st.caption(f"Event id: `{row['event_id']}` — this view's link opens this card.")
         # a button inside a dialog reruns only the dialog: rerun the app so the dialog goes away
         if st.button("Close", key="close-card"):
             _close()
             st.rerun()
+
+
+# --- the comparison dataset's matching events (issue 9; see data/compare.py) ---
+_MATCH_DATE = {"day": "%d %B %Y", "week": "week of %d %B %Y", "month": "%B %Y", "year": "%Y"}
+
+
+def _match_date(match) -> str:
+    fmt = _MATCH_DATE.get(str(match.date_precision), "%Y-%m-%d")
+    text = pd.Timestamp(match.date_start).strftime(fmt)
+    if not pd.isna(match.date_end) and match.date_end != match.date_start:
+        text += " – " + pd.Timestamp(match.date_end).strftime(fmt)
+    return text
+
+
+def _closeness(match) -> str:
+    days = "dates overlap" if match.days_apart == 0 else f"{int(match.days_apart)} day(s) apart"
+    if match.how == "same_place":
+        where = f"same place ({match.km_apart:g} km between the two records' coordinates)"
+    elif match.how == "distance":
+        where = f"{match.km_apart:g} km apart"
+    elif pd.isna(match.km_apart):
+        where = "same country"
+    else:
+        where = f"same area ({match.km_apart:g} km between the points)"
+    return f"{days}, {where}; match score {match.score:.2f}"
+
+
+def _source_text(source) -> str:
+    """A link for an http(s) address, else the publisher alone (imported sources may have no URL)."""
+    if safe_url(source.url or ""):
+        return md_link(source.publisher or source.url, source.url)
+    return md(source.publisher) if source.publisher else ""
+
+
+def _comparison(data: Dataset, row: pd.Series) -> None:
+    other, notice = get_comparison()
+    if notice:
+        st.warning(md(notice), icon=":material/compare_arrows:")
+        return
+    if other is None:
+        return
+    matches, sources = comparison_matches(data, row["event_id"], other)
+    total = int(matches["n_total"].iloc[0]) if len(matches) else 0
+    header = f"**In {md(other.path.name)}: {total} matching event{'' if total == 1 else 's'}**"
+    if total > len(matches):
+        header += f" (the {len(matches)} closest)"
+    lines = []
+    for match in matches.itertuples(index=False):
+        cited = [_source_text(s) for s in sources[sources["event_id"] == match.event_id].itertuples(index=False)]
+        lines.append(
+            f"- {md(_match_date(match))} · {md(match.title)} · {md(match.place)} ({md(match.geo_precision)})"
+            f" — {md(_closeness(match))}  \n  Sources: {', '.join(c for c in cited if c) or '—'}"
+        )
+    with st.container(key="event-card-matches"):
+        st.markdown(header + ("  \n" + "\n".join(lines) if lines else ""))

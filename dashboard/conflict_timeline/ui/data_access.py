@@ -7,11 +7,15 @@ the same link share one computation.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from conflict_timeline.data import query
+from conflict_timeline.data import compare, query
 from conflict_timeline.data.load import Dataset, load_dataset
-from conflict_timeline.data.paths import check_data_dir, dataset_version, resolve_data_dir
+from conflict_timeline.data.paths import DataDirError, check_data_dir, dataset_version, resolve_data_dir
 from conflict_timeline.data.store import open_store, read_meta, store_path
 
 _DATASETS: dict[str, Dataset] = {}
@@ -64,3 +68,42 @@ def q(data: Dataset, name: str, *args):
     """``query.<name>(data, *args)``, cached for every session by store and arguments."""
     _DATASETS.setdefault(str(data.store), data)
     return _cached(str(data.store), name, args)
+
+
+# --- the comparison dataset (issue 9): $CONFLICT_TIMELINE_COMPARE names a second data directory ---
+COMPARE_ENV = "CONFLICT_TIMELINE_COMPARE"
+
+
+def get_comparison() -> tuple[Dataset | None, str | None]:
+    """The dataset named by $CONFLICT_TIMELINE_COMPARE and None, or None and a notice saying why it
+    cannot be opened; (None, None) when the variable is unset. Cached like the main dataset."""
+    setting = os.environ.get(COMPARE_ENV, "").strip()
+    if not setting:
+        return None, None
+    path = Path(setting).expanduser().resolve()
+    try:
+        check_data_dir(path)
+        version = dataset_version(path)
+        if read_meta(store_path(path, version)) is None:
+            _compile_with_progress(path)
+        data = _load(str(path), version)
+    except (DataDirError, OSError) as exc:
+        return None, f"The comparison dataset ({COMPARE_ENV}) could not be opened: {exc}"
+    _DATASETS[str(data.store)] = data
+    return data, None
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_matches(a_store: str, event_id: str, b_store: str, days: int, km: float):
+    a, b = _DATASETS[a_store], _DATASETS[b_store]
+    matches = compare.matches_for_event(a, event_id, b, days, km)
+    return matches, compare.match_sources(a, b, list(matches["event_id"]))
+
+
+def comparison_matches(
+    a: Dataset, event_id: str, b: Dataset, days: int = compare.DEFAULT_DAYS, km: float = compare.DEFAULT_KM
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """B's events matching A's ``event_id`` (``compare.matches_for_event``, bounded) and their sources."""
+    _DATASETS.setdefault(str(a.store), a)
+    _DATASETS.setdefault(str(b.store), b)
+    return _cached_matches(str(a.store), event_id, str(b.store), days, km)
