@@ -219,3 +219,30 @@ def test_map_page_renders_the_benin_fixture(monkeypatch):
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+@pytest.mark.parametrize("resolution", ["110m", "50m"])
+def test_no_border_jumps_across_the_antimeridian(resolution):
+    """A ring jumping from 180° to -180° (Chukotka, Fiji) would draw a band around the world."""
+    from conflict_timeline.figures.countries import world_countries
+
+    jumping = {
+        feature["properties"]["name"]
+        for feature in world_countries(resolution)["features"]
+        for polygon in feature["geometry"]["coordinates"]
+        for ring in polygon
+        if any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:]))
+    }
+    assert jumping <= {"Antarctica"}  # its ring runs along the pole's edge, off the map
+    names = {feature["properties"]["name"] for feature in world_countries(resolution)["features"]}
+    assert {"Russia", "Fiji", "United States of America", "Benin", "Ukraine"} <= names
+
+
+def test_antimeridian_polygon_is_split():
+    from conflict_timeline.tools.basemap import across_antimeridian
+
+    ring = [(179.0, 0.0), (-179.0, 0.0), (-179.0, 1.0), (179.0, 1.0), (179.0, 0.0)]
+    pieces = across_antimeridian([ring])
+    assert len(pieces) == 3 and all(abs(b[0] - a[0]) <= 180 for p in pieces for a, b in zip(p[0], p[0][1:]))
+    polar = [(-180.0, -80.0), (0.0, -80.0), (180.0, -80.0), (180.0, -90.0), (-180.0, -90.0), (-180.0, -80.0)]
+    assert across_antimeridian([polar]) == [[polar]]

@@ -54,6 +54,25 @@ def ring_from(arc_ids: list[int], arcs: list[list[tuple[float, float]]]) -> list
     return ring
 
 
+def across_antimeridian(polygon: list[list[tuple[float, float]]]) -> list[list[list[tuple[float, float]]]]:
+    """A polygon that crosses ±180° (Chukotka, Fiji) as copies to clip at ±180°: world-atlas keeps
+    such rings unbroken, jumping from 180° to -180°, which a flat map would draw as a band around
+    the world. Each ring is made continuous and repeated 360° east and west; clipping to the world
+    keeps the right piece of each. A ring around a pole (Antarctica) is left as it is."""
+    if not any(abs(b[0] - a[0]) > 180 for ring in polygon for a, b in zip(ring, ring[1:])):
+        return [polygon]
+    unwrapped = []
+    for ring in polygon:
+        out = [ring[0]]
+        for x, y in ring[1:]:
+            x += 360 * round((out[-1][0] - x) / 360)  # the copy of x nearest the previous point
+            out.append((x, y))
+        if abs(out[-1][0] - out[0][0]) > 180:  # it winds round the globe: a polar ring
+            return [polygon]
+        unwrapped.append(out)
+    return [[[(x + shift, y) for x, y in ring] for ring in unwrapped] for shift in (-360, 0, 360)]
+
+
 def countries(topology: dict) -> list[tuple[dict, list]]:
     """(properties, MultiPolygon coordinates) of every country of a world-atlas topology."""
     arcs = decode_arcs(topology)
@@ -62,7 +81,9 @@ def countries(topology: dict) -> list[tuple[dict, list]]:
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             continue  # a few tiny entries carry no geometry at this scale
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        coordinates = [[ring_from(ring, arcs) for ring in polygon] for polygon in polygons]
+        coordinates = [
+            piece for polygon in polygons for piece in across_antimeridian([ring_from(ring, arcs) for ring in polygon])
+        ]
         out.append(({"name": geometry["properties"]["name"], "iso_n3": geometry.get("id", "")}, coordinates))
     return out
 
