@@ -16,7 +16,6 @@ from conflict_timeline.data.export import CONTROL_FORMATS, FORMATS, write_contro
 from conflict_timeline.data.load import Dataset, load_dataset, problems_page
 from conflict_timeline.data.paths import ENV_VAR, DataDirError
 from conflict_timeline.data.query import FilterSpec
-from conflict_timeline.data.schema import VERIFICATIONS
 
 
 class UsageError(Exception):
@@ -46,9 +45,10 @@ def build_spec(args: argparse.Namespace, data: Dataset) -> FilterSpec:
         raise UsageError(
             f"unknown event type(s): {', '.join(unknown)}. Known types: {', '.join(data.event_types.index)}"
         )
-    unknown = sorted(set(verification) - set(VERIFICATIONS))
+    allowed = data.profile.verifications  # 'reported' in an imported dataset
+    unknown = sorted(set(verification) - set(allowed))
     if unknown:
-        raise UsageError(f"unknown verification value(s): {', '.join(unknown)}. Expected: {', '.join(VERIFICATIONS)}")
+        raise UsageError(f"unknown verification value(s): {', '.join(unknown)}. Expected: {', '.join(allowed)}")
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
     return FilterSpec(args.date_from, args.date_to, actors, types, verification, args.query or "")
@@ -188,6 +188,32 @@ def _add_compare(sub) -> None:
     p.set_defaults(func=cmd_compare)
 
 
+# --- import (issue 9): ACLED / UCDP exports into a dataset directory ---------------------------
+def cmd_import(args: argparse.Namespace) -> int:
+    from conflict_timeline.importers import ImportFileError, import_files
+
+    files = [Path(f).expanduser() for f in args.files]
+    out = Path(args.out).expanduser().resolve()
+    kind = args.format if args.format != "auto" else args.source
+    try:
+        report = import_files(kind, files, out, progress=_progress if sys.stderr.isatty() else None)
+    except ImportFileError as exc:
+        print(f"conflict-timeline import: error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    print(f"Open it: conflict-timeline validate --data {out}   ·   CONFLICT_TIMELINE_DATA={out} make run")
+    return 0
+
+
+def _add_import(sub) -> None:
+    p = sub.add_parser("import", help="import ACLED or UCDP GED CSV exports into a dataset directory")
+    p.add_argument("source", choices=("acled", "ucdp", "auto"), help="the source dataset (auto: read the header)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="CSV exports (overlapping ACLED files are fine)")
+    p.add_argument("--out", required=True, metavar="DIR", help="the dataset directory to write")
+    p.add_argument("--format", choices=("acled", "ucdp", "auto"), default="auto", help="overrides SOURCE")
+    p.set_defaults(func=cmd_import)
+
+
 def make_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -242,6 +268,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", nargs="*", default=[])
     p.set_defaults(func=cmd_gazetteer)
     _add_compare(sub)
+    _add_import(sub)
     return parser
 
 
