@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import duckdb
 import pytest
@@ -356,3 +357,25 @@ def test_card_is_unchanged_without_a_comparison(use_data, dirs, monkeypatch):  #
     at = run_card("2020-10-11-a1")
     assert not at.exception
     assert "matching event" not in " ".join(m.value for m in at.markdown)
+
+
+def test_card_escapes_the_other_datasets_text(use_data, dirs, monkeypatch):  # noqa: F811
+    a, b = dirs
+    events = [list(e) for e in B_EVENTS]
+    events[0][4] = "**Bold** [link](javascript:alert(1)) :material/warning: <img src=x onerror=alert(1)>"
+    places = [list(p) for p in B_PLACES]
+    places[0][1] = "Ganja_<b>"
+    places[0][4] = "Ganja"  # still the same place as A's Ganja, by this other name
+    sources = list(B_SOURCES)
+    sources[0] = (B_EVENTS[0][0], "https://ucdp.example.org/ganja", "*Publisher* `x`", "2020-10-11")
+    make_dataset(b, events=[tuple(e) for e in events], places=[tuple(p) for p in places], sources=sources)
+    monkeypatch.setenv("CONFLICT_TIMELINE_COMPARE", str(b))
+    use_data(a)
+    at = run_card("2020-10-11-a1")
+    assert not at.exception, [e.value for e in at.exception]
+    text = next(m.value for m in at.markdown if "matching event" in m.value)
+    assert r"\*\*Bold\*\* \[link\]\(javascript\:" in text
+    assert r"\<img" in text and not re.search(r"(?<!\\)<img", text)  # shown as text, never as HTML
+    assert ":material/warning" not in text  # the shortcode is broken up, not drawn as an icon
+    assert r"Ganja\_\<b\>" in text
+    assert r"[\*Publisher\* \`x\`](https://ucdp.example.org/ganja)" in text

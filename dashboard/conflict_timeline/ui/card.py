@@ -115,7 +115,9 @@ def _match_date(match) -> str:
 def _closeness(match) -> str:
     days = "dates overlap" if match.days_apart == 0 else f"{int(match.days_apart)} day(s) apart"
     if match.how == "same_place":
-        where = f"same place ({match.km_apart:g} km between the two records' coordinates)"
+        where = "same place"
+        if match.km_apart >= 0.05:
+            where += f" (its coordinates differ by {match.km_apart:g} km)"
     elif match.how == "distance":
         where = f"{match.km_apart:g} km apart"
     elif pd.isna(match.km_apart):
