@@ -379,3 +379,14 @@ def test_card_escapes_the_other_datasets_text(use_data, dirs, monkeypatch):  # n
     assert ":material/warning" not in text  # the shortcode is broken up, not drawn as an icon
     assert r"Ganja\_\<b\>" in text
     assert r"[\*Publisher\* \`x\`](https://ucdp.example.org/ganja)" in text
+
+
+def test_a_pair_connection_let_go_still_serves_a_running_query(datasets, monkeypatch):
+    """Sessions share the pair connections: dropping the oldest must not close a cursor in use."""
+    a, b = datasets
+    monkeypatch.setattr(compare, "_connections", {})
+    monkeypatch.setattr(compare, "_MAX_CONNECTIONS", 1)
+    cursor = compare._connection(a, b).cursor()
+    compare._connection(b, a)  # lets (a, b) go
+    assert (a.store.as_posix(), b.store.as_posix()) not in compare._connections
+    assert cursor.execute("SELECT count(*) FROM b_ev").fetchall()[0][0] == len(B_EVENTS)

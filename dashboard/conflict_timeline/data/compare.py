@@ -132,7 +132,7 @@ def _quoted(path: Path) -> str:
 
 _lock = threading.Lock()
 _connections: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
-_MAX_CONNECTIONS = 4
+_MAX_CONNECTIONS = 8
 
 
 def _connection(a: Dataset, b: Dataset) -> duckdb.DuckDBPyConnection:
@@ -170,9 +170,10 @@ def _connection(a: Dataset, b: Dataset) -> duckdb.DuckDBPyConnection:
         con.register("_same", same_name_places(a.places, b.places))
         con.execute("CREATE TABLE same_places AS SELECT * FROM _same")
         con.unregister("_same")
-        if len(_connections) >= _MAX_CONNECTIONS:  # a new dataset version: let the oldest pair go
-            oldest = next(iter(_connections))
-            _connections.pop(oldest).close()
+        if len(_connections) >= _MAX_CONNECTIONS:
+            # let the oldest pair go, unclosed: a query of another session may still run on a cursor of
+            # it (a cursor keeps the database alive); it is freed with its last cursor
+            del _connections[next(iter(_connections))]
         _connections[key] = con
         return con
 
