@@ -18,6 +18,7 @@ import streamlit as st  # noqa: E402
 
 from conflict_timeline.data.paths import DataDirError, default_data_dir  # noqa: E402
 from conflict_timeline.data.versions import changes_since  # noqa: E402
+from conflict_timeline.importers.uploads import is_upload, upload_name  # noqa: E402
 from conflict_timeline.ui import card, sidebar, url_state  # noqa: E402
 from conflict_timeline.ui.context import PageContext, set_context  # noqa: E402
 from conflict_timeline.ui.data_access import get_dataset, q  # noqa: E402
@@ -32,6 +33,7 @@ PAGES = [
     st.Page(str(_HERE / "views" / "actors.py"), title="Actors", icon=":material/groups:", url_path="actors"),
     st.Page(str(_HERE / "views" / "events.py"), title="Events", icon=":material/table_rows:", url_path="events"),
     st.Page(str(_HERE / "views" / "about.py"), title="About the data", icon=":material/info:", url_path="about"),
+    st.Page(str(_HERE / "views" / "open.py"), title="Open a file", icon=":material/upload_file:", url_path="open"),
 ]
 
 
@@ -70,7 +72,12 @@ def main() -> None:
         return
     notices = url_state.restore(data)
     span = f"{data.date_min:%Y}–{data.date_max:%Y}" if data.date_min and data.date_max else "no events"
-    name = "Armenia–Azerbaijan" if data.path == default_data_dir() else md(data.path.name)
+    if data.path == default_data_dir():
+        name = "Armenia–Azerbaijan"
+    elif is_upload(data.path):
+        name = f"your file {md(upload_name(data.path))} ([back to the curated record](/open))"
+    else:
+        name = md(data.path.name)
     st.sidebar.markdown(f"**conflict-timeline** · {name}, {span}")
     count_slot = st.sidebar.container(key="event-count")
     view = sidebar.draw(data, count_slot)

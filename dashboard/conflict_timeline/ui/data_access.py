@@ -21,7 +21,7 @@ from conflict_timeline.data.store import open_store, read_meta, store_path
 _DATASETS: dict[str, Dataset] = {}
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _load(path: str, version: str) -> Dataset:
     data = load_dataset(path)
     _DATASETS[str(data.store)] = data
@@ -42,9 +42,22 @@ def _compile_with_progress(path) -> None:
     slot.empty()
 
 
+UPLOAD_KEY = "upload-path"  # this session's opened file (see views/open.py); nobody else sees it
+
+
+def data_dir() -> Path:
+    """This session's upload if it opened one (and it still exists), else the configured dataset."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload and (Path(upload) / "events.csv").is_file():
+        return Path(upload)
+    st.session_state.pop(UPLOAD_KEY, None)  # expired meanwhile: back to the configured data
+    return resolve_data_dir()
+
+
 def get_dataset() -> Dataset:
-    """The dataset at --data/$CONFLICT_TIMELINE_DATA/data/, re-read when its content changes."""
-    path = resolve_data_dir()
+    """The dataset at --data/$CONFLICT_TIMELINE_DATA/data/ (or this session's upload), re-read when
+    its content changes."""
+    path = data_dir()
     check_data_dir(path)
     version = dataset_version(path)
     if read_meta(store_path(path, version)) is None:

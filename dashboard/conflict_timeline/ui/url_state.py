@@ -21,9 +21,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from conflict_timeline.data.load import Dataset
 from conflict_timeline.data.query import FilterSpec, existing_event_ids
 from conflict_timeline.data.versions import changes_since
+from conflict_timeline.importers.uploads import is_upload
 from conflict_timeline.ui.safe import no_shortcodes
 
-PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "lane", "view", "control", "asof", "v")
+PARAMS = ("from", "to", "q", "actor", "type", "verification", "event", "lane", "view", "control", "asof", "v", "data")
 # Page-level choices that belong to the view too (widget key, allowed values; the first is the default).
 CHOICES = {
     "lane": ("lane", ("side", "type")),
@@ -39,7 +40,9 @@ MAX_TEXT = 200
 MAX_SHOWN = 60
 MAX_NOTICES = 6
 # Parameters that take one value: an earlier repeat is ignored with a notice, the last one applies.
-SINGLE = ("from", "to", "event", "lane", "view", "control", "asof", "v")
+SINGLE = ("from", "to", "event", "lane", "view", "control", "asof", "v", "data")
+# A link made while viewing an uploaded file says so; the file itself never travels in a link.
+UPLOAD_MARKER = "upload"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Widget keys in st.session_state, one per parameter.
 KEYS = {
@@ -163,6 +166,16 @@ def parse_params(raw: Mapping[str, Sequence[str]], data: Dataset) -> tuple[ViewS
             notices.append(_ignored(name, value, f"`{name}` takes one value and a later one was given"))
         return given[-1] if given else None
 
+    marker = single("data")
+    if marker is not None and marker != UPLOAD_MARKER:
+        notices.append(_ignored("data", marker, f"the only value is `{UPLOAD_MARKER}`"))
+    elif marker == UPLOAD_MARKER and not is_upload(data.path):
+        notices.append(
+            "This link was made while viewing a file that its sender opened in the app (`data=upload`). "
+            "An upload is seen only by the person who opened it, so you are seeing the curated dataset, "
+            "not what they saw: ask them for the file and open it on the **Open a file** page."
+        )
+
     dates: dict[str, dt.date] = {}
     for name in ("from", "to"):
         value = single(name)
@@ -268,6 +281,8 @@ def to_params(state: ViewState, data: Dataset) -> dict[str, list[str]]:
             params[name] = [getattr(state, name)]
     if state.asof is not None and state.asof != state.date_to:
         params["asof"] = [state.asof.isoformat()]
+    if is_upload(data.path):
+        params["data"] = [UPLOAD_MARKER]
     if params:
         params["v"] = [data.version]
     return params
@@ -377,7 +392,8 @@ def write(state: ViewState, data: Dataset) -> None:
     raw = _raw_query()
     history, page = _run_info()
     params = to_params(state, data)
-    if params == raw or parse_params(raw, data)[0] == state:
+    same_marker = params.get("data") == (raw.get("data") or None)  # a link must say it was made on an upload
+    if params == raw or (same_marker and parse_params(raw, data)[0] == state):
         ss["_url_last"] = raw
         return
     st.query_params.from_dict(params)
