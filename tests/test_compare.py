@@ -14,7 +14,7 @@ from conflict_timeline.cli import main
 from conflict_timeline.data import compare
 from conflict_timeline.data.export import neutralise_formula
 from conflict_timeline.data.load import load_dataset
-from conflict_timeline.data.paths import ENV_VAR
+from conflict_timeline.data.paths import ENV_VAR, REPO_ROOT
 from tests.conftest import make_dataset
 from tests.test_app import APP, TIMEOUT, use_data  # noqa: F401 - a fixture
 
@@ -390,3 +390,23 @@ def test_a_pair_connection_let_go_still_serves_a_running_query(datasets, monkeyp
     compare._connection(b, a)  # lets (a, b) go
     assert (a.store.as_posix(), b.store.as_posix()) not in compare._connections
     assert cursor.execute("SELECT count(*) FROM b_ev").fetchall()[0][0] == len(B_EVENTS)
+
+
+def test_two_imports_compare_on_the_card(use_data, tmp_path, monkeypatch):  # noqa: F811
+    """Two ACLED imports: week precision, publisher-only sources, the import's title on the card."""
+    from conflict_timeline.importers import import_files
+
+    fixtures = REPO_ROOT / "tests" / "fixtures" / "imports"
+    first, later = tmp_path / "acled-first", tmp_path / "acled-later"
+    import_files("acled", [fixtures / "acled-export-kenya.csv"], first)
+    import_files("acled", [fixtures / "acled-export-kenya-later.csv"], later)
+    a, b = load_dataset(first), load_dataset(later)
+    week = compare.matches_for_event(a, "2023-03-14-acled-ken9002", b).iloc[0]  # a week-precision event
+    assert (week["event_id"], week["how"], week["score"]) == ("2023-03-14-acled-ken9002", "same_place", 0.9)
+    monkeypatch.setenv("CONFLICT_TIMELINE_COMPARE", str(later))
+    use_data(first)
+    at = run_card("2023-03-14-acled-ken9002")
+    assert not at.exception, [e.value for e in at.exception]
+    text = next(m.value for m in at.markdown if "matching event" in m.value)
+    assert r"In ACLED export \(acled\-later\): 1 matching event" in text
+    assert "week of 14 March 2023" in text and "Sources: Capital FM" in text  # no URL: the publisher alone

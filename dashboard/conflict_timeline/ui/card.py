@@ -134,6 +134,12 @@ def _source_text(source) -> str:
     return md(source.publisher) if source.publisher else ""
 
 
+def dataset_name(data: Dataset) -> str:
+    """An import's own title with its directory ('UCDP … (ucdp-karabakh)'), else the directory."""
+    title = data.profile.title.strip()
+    return f"{title} ({data.path.name})" if title else data.path.name
+
+
 def _comparison(data: Dataset, row: pd.Series) -> None:
     other, notice = get_comparison()
     if notice:
@@ -143,7 +149,7 @@ def _comparison(data: Dataset, row: pd.Series) -> None:
         return
     matches, sources = comparison_matches(data, row["event_id"], other)
     total = int(matches["n_total"].iloc[0]) if len(matches) else 0
-    header = f"**In {md(other.path.name)}: {total} matching event{'' if total == 1 else 's'}**"
+    header = f"**In {md(dataset_name(other))}: {total} matching event{'' if total == 1 else 's'}**"
     if total > len(matches):
         header += f" (the {len(matches)} closest)"
     lines = []
