@@ -405,8 +405,29 @@ def test_two_imports_compare_on_the_card(use_data, tmp_path, monkeypatch):  # no
     assert (week["event_id"], week["how"], week["score"]) == ("2023-03-14-acled-ken9002", "same_place", 0.9)
     monkeypatch.setenv("CONFLICT_TIMELINE_COMPARE", str(later))
     use_data(first)
-    at = run_card("2023-03-14-acled-ken9002")
+    at = run_card("2023-03-28-acled-ken9003")
     assert not at.exception, [e.value for e in at.exception]
     text = next(m.value for m in at.markdown if "matching event" in m.value)
     assert r"In ACLED export \(acled\-later\): 1 matching event" in text
-    assert "week of 14 March 2023" in text and "Sources: Capital FM" in text  # no URL: the publisher alone
+    assert "28 March 2023" in text and "Sources: Kenya News Agency" in text  # no URL: the publisher alone
+
+
+@pytest.mark.parametrize(
+    "precision, start, end, text",
+    [
+        ("day", "2020-10-11", None, "11 October 2020"),
+        ("day", "2020-10-11", "2020-10-13", "11 October 2020 – 13 October 2020"),
+        ("week", "2023-03-14", None, "week of 14 March 2023"),
+        ("month", "2020-11-01", None, "November 2020"),
+        ("year", "1994-01-01", None, "1994"),
+    ],
+)
+def test_match_dates_on_the_card(precision, start, end, text):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from conflict_timeline.ui.card import _match_date
+
+    match = SimpleNamespace(date_precision=precision, date_start=pd.Timestamp(start), date_end=pd.Timestamp(end))
+    assert _match_date(match) == text
