@@ -69,10 +69,12 @@ def test_benin_extent_and_elsewhere(benin):
 
 
 def _dataset(tmp_path: Path, name: str, spots: list[tuple[float, float, int]]):
-    """A dataset with ``n`` events at each (lon, lat, n) spot."""
+    """A dataset with ``n`` events at each (lon, lat, n[, country]) spot (default country: US in the
+    Americas, else XX)."""
     places, events = [], []
-    for i, (lon, lat, n) in enumerate(spots):
-        places.append((f"p{i}", f"Place {i}", "", "", "", str(lat), str(lon), "invented", "", "XX"))
+    for i, (lon, lat, n, *given) in enumerate(spots):
+        country = given[0] if given else "US" if lon < -30 else "XX"
+        places.append((f"p{i}", f"Place {i}", "", "", "", str(lat), str(lon), "invented", "", country))
         for j in range(n):
             day = f"2020-{1 + j % 12:02d}-{1 + i % 28:02d}"
             events.append(
@@ -100,8 +102,8 @@ CITIES = [(-99.1, 19.4), (-46.6, -23.5), (-0.1, 51.5), (31.2, 30.0), (36.8, -1.3
         ),
         # one town: a box around it, never a point
         ("one-town", [(2.42, 6.37, 4)], lambda e: inside(e, 2.42, 6.37) and min(span(e)) >= 2),
-        # a stray event a little outside the theatre is trimmed, not drawn to
-        ("stray", [(30.5, 50.45, 150), (31.3, 49.0, 150), (33.1, 47.0, 149), (37.6, 44.1, 1)],
+        # a stray event a little outside the theatre, in another country, is trimmed, not drawn to
+        ("stray", [(30.5, 50.45, 150), (31.3, 49.0, 150), (33.1, 47.0, 149), (37.6, 44.1, 1, "RU")],
          lambda e: inside(e, 30.5, 50.45) and not inside(e, 37.6, 44.1)),
     ],  # fmt: skip
 )
@@ -246,3 +248,10 @@ def test_antimeridian_polygon_is_split():
     assert len(pieces) == 3 and all(abs(b[0] - a[0]) <= 180 for p in pieces for a, b in zip(p[0], p[0][1:]))
     polar = [(-180.0, -80.0), (0.0, -80.0), (180.0, -80.0), (180.0, -90.0), (-180.0, -90.0), (-180.0, -80.0)]
     assert across_antimeridian([polar]) == [[polar]]
+
+
+def test_an_outlying_town_of_the_theatre_country_stays_on_the_map(tmp_path):
+    # Kenya: most events around Nairobi and the coast, one in Mandera (the north-east corner)
+    spots = [(36.82, -1.28, 20), (39.66, -4.05, 10), (34.76, -0.10, 8), (41.86, 3.94, 1), (-74.0, 40.7, 3)]
+    extent = q.map_extent(_dataset(tmp_path, "kenya", spots))
+    assert inside(extent, 41.86, 3.94) and not inside(extent, -74.0, 40.7)

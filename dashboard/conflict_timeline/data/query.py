@@ -469,6 +469,9 @@ def _clusters(cells: dict[int, int]) -> list[tuple[int, list[int]]]:
     return sorted(((sum(cells[k] for k in keys), sorted(keys)) for keys in groups.values()), reverse=True)
 
 
+EXTENT_NEAR = 6.0  # degrees beyond the theatre's box where its main countries' towns still count
+
+
 def map_extent(data: Dataset) -> tuple[float, float, float, float]:
     """The part of the world the dataset's map shows: (lon_min, lat_min, lon_max, lat_max).
 
@@ -495,7 +498,8 @@ def map_extent(data: Dataset) -> tuple[float, float, float, float]:
     if sum(n for n, _ in chosen) < 0.4 * sum(cells.values()):
         where_cells, params = "TRUE", []
     else:
-        where_cells, params = f"list_contains(?, {EXTENT_CELL_KEY})", [[k for _, keys in chosen for k in keys]]
+        keys = [k for _, cluster in chosen for k in cluster]
+        where_cells, params = f"list_contains(?, {EXTENT_CELL_KEY})", [keys]
     trim = [EXTENT_TRIM, 1 - EXTENT_TRIM]
     row = _run(
         data,
@@ -503,7 +507,24 @@ def map_extent(data: Dataset) -> tuple[float, float, float, float]:
         f"WHERE {located} AND {where_cells}",
         [trim, trim, *params],
     ).iloc[0]
-    return _padded(float(row["lon"][0]), float(row["lat"][0]), float(row["lon"][1]), float(row["lat"][1]))
+    x0, x1, y0, y1 = float(row["lon"][0]), float(row["lon"][1]), float(row["lat"][0]), float(row["lat"][1])
+    if where_cells != "TRUE":
+        # a town of the theatre's main countries (a tenth of the events or more) near the box (Mandera
+        # in a Nairobi-heavy Kenya file) stays on the map; a venue abroad, or far off, does not
+        near = _run(
+            data,
+            f"""WITH theatre AS (SELECT place_country FROM events WHERE {located} AND place_country <> 'ZZ'
+                    GROUP BY 1 HAVING count(*) FILTER (WHERE list_contains(?, {EXTENT_CELL_KEY})) > 0.5 * count(*)
+                                  AND count(*) >= 0.1 * (SELECT count(*) FROM events WHERE {located}))
+                SELECT min(longitude) AS x0, max(longitude) AS x1, min(latitude) AS y0, max(latitude) AS y1
+                FROM events WHERE {located} AND place_country IN (SELECT place_country FROM theatre)
+                  AND longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?""",
+            [keys, x0 - EXTENT_NEAR, x1 + EXTENT_NEAR, y0 - EXTENT_NEAR, y1 + EXTENT_NEAR],
+        ).iloc[0]
+        if not pd.isna(near["x0"]):
+            x0, x1 = min(x0, float(near["x0"])), max(x1, float(near["x1"]))
+            y0, y1 = min(y0, float(near["y0"])), max(y1, float(near["y1"]))
+    return _padded(x0, y0, x1, y1)
 
 
 def _padded(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
