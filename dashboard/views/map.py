@@ -31,13 +31,18 @@ mode = left.segmented_control(
     persist_state="session",  # kept across pages, and in the URL as `view`
     format_func=lambda v: {"points": "Events", "density": "Density (grid)"}[v],
 )
-layer_choice = middle.segmented_control(
-    "Control of territory",
-    ["on", "off"],
-    key="map-control",
-    persist_state="session",  # kept across pages, and in the URL as `control=off`
-    format_func=lambda v: {"on": "Shown", "off": "Hidden"}[v],
-    help="Who held each tracked place on the 'as of' date, from the sourced control table.",
+# a dataset without a control table (an ACLED or UCDP import) gets no switch for a layer it lacks
+layer_choice = (
+    middle.segmented_control(
+        "Control of territory",
+        ["on", "off"],
+        key="map-control",
+        persist_state="session",  # kept across pages, and in the URL as `control=off`
+        format_func=lambda v: {"on": "Shown", "off": "Hidden"}[v],
+        help="Who held each tracked place on the 'as of' date, from the sourced control table.",
+    )
+    if ctx.data.has_control
+    else "off"
 )
 basemap = right.selectbox(
     "Base map",
