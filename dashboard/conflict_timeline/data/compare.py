@@ -289,18 +289,18 @@ def compare(a: Dataset, b: Dataset, out: str | Path, days: int = DEFAULT_DAYS, k
     out.mkdir(parents=True, exist_ok=True)
     cursor = _connection(a, b).cursor()
     try:
-        cursor.execute(f"CREATE TEMP TABLE pairs AS {pairs_sql()}", {"days": days, "km": km})
         cursor.execute(
-            """CREATE TEMP TABLE ranked AS SELECT *,
-                   row_number() OVER (PARTITION BY a_eid ORDER BY score DESC, days_apart, km, b_eid) = 1 AS best
-               FROM pairs"""
+            f"""CREATE TEMP TABLE pairs AS SELECT a_eid, b_eid, a_event_id, b_event_id, a_title, b_title, days_apart,
+                                                  km, km_apart, how, score FROM ({pairs_sql()})""",  # noqa: S608
+            {"days": days, "km": km},
         )
         text = {c: _safe(c) for c in ("a_event_id", "b_event_id", "how", "a_title", "b_title")}
         _copy(
             cursor,
             f"""SELECT {text["a_event_id"]} AS a_event_id, {text["b_event_id"]} AS b_event_id, score, days_apart,
-                       km_apart, {text["how"]} AS how, {text["a_title"]} AS a_title, {text["b_title"]} AS b_title, best
-                FROM ranked ORDER BY a_eid, score DESC, days_apart, km, b_eid""",  # noqa: S608
+                       km_apart, {text["how"]} AS how, {text["a_title"]} AS a_title, {text["b_title"]} AS b_title,
+                       row_number() OVER (PARTITION BY a_eid ORDER BY score DESC, days_apart, km, b_eid) = 1 AS best
+                FROM pairs ORDER BY a_eid, score DESC, days_apart, km, b_eid""",  # noqa: S608
             out / "matches.csv",
         )
         for side in ("a", "b"):
@@ -331,7 +331,6 @@ def compare(a: Dataset, b: Dataset, out: str | Path, days: int = DEFAULT_DAYS, k
                       (SELECT count(*) FROM pairs)"""
         ).fetchone()
         by_how = dict(cursor.execute("SELECT how, count(*) FROM pairs GROUP BY how").fetchall())
-        cursor.execute("DROP TABLE ranked")
         cursor.execute("DROP TABLE pairs")
     finally:
         cursor.close()
