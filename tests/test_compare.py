@@ -239,7 +239,15 @@ def test_sql_neutralisation_agrees_with_the_export_helper(text):
 
 @pytest.mark.parametrize(
     "district, key",
-    [("Shusha District", "shusha"), ("Şuşa rayonu", "susa"), ("Khankendi (city)", "khankendi"), ("", "")],
+    [
+        ("Shusha District", "shusha"),
+        ("Şuşa rayonu", "susa"),
+        ("Khankendi (city)", "khankendi"),
+        ("Syunik Province", "syunik"),
+        ("", ""),
+        (None, ""),
+        (float("nan"), ""),
+    ],
 )
 def test_district_key(district, key):
     assert compare.district_key(district) == key

@@ -102,7 +102,9 @@ def check_tolerances(days: object, km: object) -> tuple[int, float]:
 
 def district_key(district: object) -> str:
     """A district's name for comparison: folded, without punctuation or words like 'district'."""
-    text = re.sub(r"[^\w\s]", " ", fold(district or ""))
+    if not isinstance(district, str):  # a missing value is no district (never the word 'nan')
+        return ""
+    text = re.sub(r"[^\w\s]", " ", fold(district))
     return " ".join(_DISTRICT_WORDS.sub(" ", text).split())
 
 
