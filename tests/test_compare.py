@@ -305,6 +305,7 @@ def test_cli_reads_the_data_variable(capsys, dirs, tmp_path, monkeypatch):
         (["--km", "nan"], "--km must be between 0"),
         (["--out", "{a}"], "is a data directory"),
         (["--out", "{a}/events.csv"], "is a file"),
+        (["--out", "{a}/events.csv/inside"], "the directory cannot be created"),
     ],
 )
 def test_cli_errors_are_clear(capsys, dirs, tmp_path, args, message):

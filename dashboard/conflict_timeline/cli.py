@@ -168,6 +168,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out} is a file; give a directory for the four CSV files")
     if out in (a.path, b.path):
         raise UsageError(f"--out {out} is a data directory; the comparison goes into a directory of its own")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: the directory cannot be created ({exc.strerror})") from None
     result = compare.compare(a, b, out, days, km)
     print(result.summary(str(a.path), str(b.path), days, km))
     print(f"  wrote {', '.join(p.name for p in result.files)} in {out}")
