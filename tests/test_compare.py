@@ -440,3 +440,12 @@ def test_match_dates_on_the_card(precision, start, end, text):
 
     match = SimpleNamespace(date_precision=precision, date_start=pd.Timestamp(start), date_end=pd.Timestamp(end))
     assert _match_date(match) == text
+
+
+def test_cli_notes_a_dataset_with_problems(capsys, dirs, tmp_path):
+    a, b = dirs
+    events = [*B_EVENTS, _event("2021-03-02-bad", "2021-13-02", "day", "Bad date", "b-yerevan")]
+    make_dataset(b, events=events, places=B_PLACES, sources=[*B_SOURCES, ("2021-03-02-bad", "https://x.org", "X", "")])
+    code, out, err = run(capsys, "compare", "--data", str(a), "--with", str(b), "--out", str(tmp_path / "o"))
+    assert code == 0 and "note: B has" in err and "rows set aside are not compared" in err
+    assert "B 7 of 13" in out  # the bad row is not counted

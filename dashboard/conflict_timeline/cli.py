@@ -173,6 +173,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--out {out}: the directory cannot be created ({exc.strerror})") from None
     result = compare.compare(a, b, out, days, km)
+    for label, data in (("A", a), ("B", b)):
+        if data.n_problems:
+            print(
+                f"note: {label} has {data.n_problems:,} problem(s); rows set aside are not compared "
+                f"(conflict-timeline validate {data.path})",
+                file=sys.stderr,
+            )
     print(result.summary(str(a.path), str(b.path), days, km))
     print(f"  wrote {', '.join(p.name for p in result.files)} in {out}")
     return 0
