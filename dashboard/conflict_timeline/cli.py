@@ -137,17 +137,27 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from conflict_timeline.tools.synth import write_synthetic
+    from conflict_timeline.tools.synth import write_acled_csv, write_synthetic
 
-    path = write_synthetic(args.out, args.events, seed=args.seed, base=args.data)
-    print(f"wrote {args.events} synthetic events to {path}", file=sys.stderr)
+    if args.format == "acled":  # one CSV file in ACLED's export layout, for the importer
+        path = write_acled_csv(args.out, args.events, seed=args.seed)
+    else:
+        path = write_synthetic(args.out, args.events, seed=args.seed, base=args.data)
+    print(f"wrote {args.events:,} synthetic events to {path}", file=sys.stderr)
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from conflict_timeline.tools.bench import run_bench
 
-    return run_bench(sizes=args.sizes, runs=args.runs, base=args.data, load=args.load)
+    return run_bench(
+        sizes=args.sizes,
+        runs=args.runs,
+        base=args.data,
+        load=args.load,
+        datasets_dirs=args.datasets,
+        import_acled=args.import_acled,
+    )
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:
@@ -264,14 +274,29 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("synth", parents=[common], help="write a valid synthetic dataset for benchmarks")
     p.add_argument("--events", type=int, required=True)
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--out", required=True, metavar="DIR", help="a directory (or, with --format acled, a CSV file)")
     p.add_argument("--seed", type=int, default=20200927)
+    p.add_argument(
+        "--format",
+        choices=("dataset", "acled"),
+        default="dataset",
+        help="dataset: the project's own files; acled: one CSV in ACLED's 31-column export layout (invented rows)",
+    )
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("bench", parents=[common], help="time the app (AppTest) on shipped and synthetic data")
     p.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--load", type=int, nargs="*", default=[], metavar="N", help="also time N sessions opening at once")
+    p.add_argument("--datasets", nargs="*", default=[], metavar="DIR", help="also measure these data directories")
+    p.add_argument(
+        "--import-acled",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="also import a synthetic ACLED export of N rows (timed) and measure the result",
+    )
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("gazetteer", parents=[common], help="look up place coordinates in GeoNames")

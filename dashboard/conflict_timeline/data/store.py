@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from conflict_timeline.data import control as control_table
-from conflict_timeline.data.engine import new_connection
+from conflict_timeline.data.engine import THREADS, new_connection
 from conflict_timeline.data.paths import dataset_version
 from conflict_timeline.data.profile import read_profile
 from conflict_timeline.data.schema import COLUMNS
@@ -315,6 +315,9 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         "sources.parquet",
     )
     sources_file = (out / "sources.parquet").as_posix()
+    # one thread for the wide, sorted events table: two threads' sort runs and Parquet row groups of
+    # long texts (an ACLED import, ~1.2 KB per event) ran out of the memory limit at 1,000,000 events
+    con.execute("SET threads = 1")
     copy(
         f"""WITH ev AS (
               SELECT e.*, i.eid, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
@@ -343,6 +346,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
            ORDER BY ev.eid""",
         "events.parquet",
     )
+    con.execute(f"SET threads = {THREADS}")
     copy("SELECT * EXCLUDE (folded) FROM actors_t", "actors.parquet")
     copy("SELECT * FROM places_t", "places.parquet")
     copy("SELECT * FROM types_t", "event_types.parquet")

@@ -10,7 +10,9 @@ For the shipped data and each synthetic size it measures, each in a fresh proces
 - a baseline in the same run: the previous in-memory (pandas) implementation at 100,000 events,
   one run per page, from git history, reported as a ratio;
 - with ``--load N``: N sessions opening a link together against a real server on localhost
-  (websocket clients speaking Streamlit's protocol): p50 and p95 seconds to a finished run.
+  (websocket clients speaking Streamlit's protocol): p50 and p95 seconds to a finished run;
+- with ``--import-acled N``: a synthetic ACLED export of N rows imported (seconds, peak RSS), then
+  measured like the others; with ``--datasets DIR``: any data directory (an import you made).
 
 Figures vary with the machine's load by a few tens of percent: compare ratios in one run.
 """
@@ -40,7 +42,7 @@ BASELINE_COMMIT = "d1800bf"  # the last in-memory (pandas) version, before the c
 TARGETS = (
     "targets (1,000,000 events): compile <= 90 s and <= 1.5 GB; new session <= 3 s; every page's rerun <= 1 s; "
     "chart data <= 5 MB per page; serving RSS <= 1.5 GB · shipped data: every rerun <= 0.15 s · "
-    "load: 10 sessions p95 <= 2 s, 20 sessions p95 <= 4 s"
+    "load: 10 sessions p95 <= 2 s, 20 sessions p95 <= 4 s · importing 1,000,000 ACLED rows <= 120 s and <= 2 GB"
 )
 
 
@@ -60,6 +62,22 @@ def measure_compile(data_dir: Path) -> dict:
     start = time.perf_counter()
     data = load_dataset(data_dir)
     return {"compile_s": time.perf_counter() - start, "compile_rss_mb": _rss_mb(), "events": data.n_events}
+
+
+def measure_import(csv_file: Path, out: Path) -> dict:
+    """In this (fresh) process: import an ACLED export into ``out``; seconds and peak RSS."""
+    from conflict_timeline.importers import import_files
+
+    start = time.perf_counter()
+    report = import_files("acled", [csv_file], out)
+    return {
+        "import_s": time.perf_counter() - start,
+        "import_rss_mb": _rss_mb(),
+        "rows_in": report.rows_in,
+        "imported": report.imported,
+        "duplicates": report.n_duplicates,
+        "rejected": report.rejected,
+    }
 
 
 def measure_pages(data_dir: Path, runs: int) -> dict:
@@ -171,9 +189,7 @@ async def _one_session(port: int, query: str, timeout: float) -> float:
     from websockets.asyncio.client import connect  # Streamlit's own server dependency
 
     start = time.perf_counter()
-    async with connect(
-        f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None
-    ) as conn:
+    async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None) as conn:
         message = BackMsg()
         message.rerun_script.query_string = query
         message.rerun_script.page_script_hash = ""
@@ -191,8 +207,21 @@ def measure_load(data_dir: Path, sessions: int, cache: Path, rounds: int = 3) ->
     port = _free_port()
     env = {**os.environ, ENV_VAR: str(data_dir), CACHE_ENV: str(cache)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            APP,
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -228,16 +257,35 @@ def measure_load(data_dir: Path, sessions: int, cache: Path, rounds: int = 3) ->
 # --- the report ---------------------------------------------------------------------------------
 
 
-def run_bench(sizes: list[int], runs: int = 5, base: str | None = None, load: list[int] | None = None) -> int:
-    from conflict_timeline.tools.synth import write_synthetic
+def run_bench(
+    sizes: list[int],
+    runs: int = 5,
+    base: str | None = None,
+    load: list[int] | None = None,
+    datasets_dirs: list[str] | None = None,
+    import_acled: list[int] | None = None,
+) -> int:
+    """``datasets_dirs``: data directories measured as they are (an import, say); ``import_acled``:
+    sizes of synthetic ACLED exports written, imported (timed, in a fresh process) and measured."""
+    from conflict_timeline.tools.synth import write_acled_csv, write_synthetic
 
     rows = []
+    imports = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         datasets = [("shipped", resolve_data_dir(base))]
         for size in sizes:
             print(f"writing {size:,} synthetic events …", file=sys.stderr)
             datasets.append((f"synthetic {size:,}", write_synthetic(work / f"synth-{size}", size, base=base)))
+        for size in import_acled or []:
+            print(f"writing an ACLED export of {size:,} rows and importing it …", file=sys.stderr)
+            export = write_acled_csv(work / f"acled-{size}.csv", size)
+            result = _child("_import", str(export), str(work / f"acled-{size}"), cache=work / "cache-import")
+            export.unlink()  # the export is not needed past the import: free its disk space
+            imports.append((size, result))
+            datasets.append((f"ACLED import {size:,}", work / f"acled-{size}"))
+        for directory in datasets_dirs or []:
+            datasets.append((Path(directory).name, resolve_data_dir(directory)))
         for label, path in datasets:
             cache = work / f"cache-{len(rows)}"
             print(f"measuring {label}: compile …", file=sys.stderr)
@@ -268,6 +316,15 @@ def run_bench(sizes: list[int], runs: int = 5, base: str | None = None, load: li
             + " | ".join(f"{r[f'{p}_s']:.2f}" for p in PAGES)
             + f" | {largest:.2f} | {r['serve_rss_mb']:.0f} |"
         )
+    if imports:
+        print("\nImporting synthetic ACLED exports (31 columns, ~3 % events exported twice; fresh process)")
+        print("| rows | import | import RSS | imported | replaced by a later copy | rejected |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for size, r in imports:
+            print(
+                f"| {size:,} | {r['import_s']:.1f} | {r['import_rss_mb']:.0f} | {r['imported']:,} | "
+                f"{r['duplicates']:,} | {r['rejected']:,} |"
+            )
     if baseline:
         new = dict(rows)["synthetic 100,000"]
         print("\nBaseline: the previous in-memory implementation at 100,000 events, same machine, same run")
@@ -290,6 +347,8 @@ def _main(argv: list[str]) -> int:
     mode, rest = argv[0], argv[1:]
     if mode == "_compile":
         print(json.dumps(measure_compile(Path(rest[0]))))
+    elif mode == "_import":
+        print(json.dumps(measure_import(Path(rest[0]), Path(rest[1]))))
     elif mode == "_pages":
         print(json.dumps(measure_pages(Path(rest[0]), int(rest[1]))))
     else:
