@@ -125,3 +125,19 @@ def test_tooltip_is_plain_text(tmp_path):
     assert any('<img src=x onerror="alert(1)">' in t for t in tooltip_text(_points(data)))
     deck = build_deck(_points(data), None, data.places)
     assert "html" not in deck._tooltip
+
+
+def test_a_frozen_deck_serialises_like_pydeck_but_once_and_compact(mini):
+    import json
+
+    from conflict_timeline.data.query import FilterSpec, events_in_box, map_extent
+    from conflict_timeline.figures.deck import FrozenDeck, build_deck, freeze
+
+    extent = map_extent(mini)
+    points = events_in_box(mini, FilterSpec(), extent, True, 100)
+    reference = build_deck(points, None, mini.places, extent=extent).to_json()
+    frozen = freeze(build_deck(points, None, mini.places, extent=extent))
+    assert isinstance(frozen, FrozenDeck)
+    assert json.loads(frozen.to_json()) == json.loads(reference)  # the same deck, key for key
+    assert len(frozen.to_json()) < len(reference)  # no indentation
+    assert all(not hasattr(layer.data, "columns") for layer in frozen.layers)  # nothing left to convert in place

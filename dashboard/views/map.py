@@ -5,18 +5,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from conflict_timeline.data.query import FilterSpec
 from conflict_timeline.data.text import fold
 from conflict_timeline.figures.deck import (
     CONTROL_SIDE_LABELS,
     POINT_LIMIT,
-    build_deck,
-    control_frame,
     density_cell,
-    label_places,
 )
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
+from conflict_timeline.ui import shared_figures
 from conflict_timeline.ui.context import page_header
 from conflict_timeline.ui.safe import plain_frame
 from conflict_timeline.ui.selection import chart_key, deck_event_id, pick
@@ -68,7 +65,6 @@ if ctx.count == 0:
 wanted = mode or "points"
 drawn = "points" if wanted == "points" and n_inside <= POINT_LIMIT else "density"
 points = ctx.q("events_in_box", ctx.spec, extent, True, POINT_LIMIT) if drawn == "points" else None
-cells = ctx.q("density_cells", ctx.spec, extent, cell) if drawn == "density" else None
 show_control = ctx.data.has_control and (layer_choice or "on") == "on"
 holders = None
 asof = ctx.view.date_to
@@ -88,17 +84,15 @@ if show_control:
             help="The control layer shows who held each place on this day (the end of the range unless moved).",
         )
     holders = ctx.q("control_holders", asof, ctx.view.date_from)
-titles = dict(zip(holders["event_id"], holders["event_title"])) if holders is not None else {}
-deck = build_deck(
-    points,
-    cells,
-    ctx.data.places,
-    basemap=basemap,
-    selected=ctx.view.event,
-    control=control_frame(holders, titles) if holders is not None else None,
-    extent=extent,
-    # the dataset's busiest places, not the filtered ones: the labels stay put while filtering
-    label_ids=label_places(ctx.data.places, ctx.q("counts_by_place", FilterSpec(), 200), extent),
+deck = shared_figures.map_deck(
+    str(ctx.data.store),
+    ctx.spec,
+    drawn,
+    cell,
+    basemap,
+    ctx.view.event,
+    asof if show_control else None,
+    ctx.view.date_from,
 )
 map_col, side_col = st.columns([3, 1])
 with map_col:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import orjson
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from conflict_timeline.data.text import WORD_JOINER, fold, plain
 from conflict_timeline.figures.countries import ASSETS as ASSETS  # re-exported: the data checks read the assets
@@ -435,4 +437,27 @@ def build_deck(
         # plain text (never html), wrapped so it stays inside the map
         tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
     )
+    return deck
+
+
+class FrozenDeck(pdk.Deck):
+    """A deck serialised once. Streamlit asks for a deck's JSON on every render; a deck shared by
+    every session that shows the same view (``freeze``) answers with the same compact string."""
+
+    _frozen = ""
+
+    def to_json(self) -> str:
+        return self._frozen
+
+
+def freeze(deck: pdk.Deck) -> FrozenDeck:
+    """``deck`` as a FrozenDeck: its layers' data as plain records (nothing left for Streamlit to
+    convert in place, so sharing it across sessions' threads is safe), its JSON compact (orjson,
+    no indentation: about half of pydeck's bytes)."""
+    for layer in deck.layers:
+        if isinstance(layer.data, pd.DataFrame):
+            layer.data = layer.data.to_dict(orient="records")
+    text = orjson.dumps(deck, default=default_serialize, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+    deck.__class__ = FrozenDeck
+    deck._frozen = text
     return deck

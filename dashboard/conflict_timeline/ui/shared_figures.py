@@ -16,6 +16,8 @@ import streamlit as st
 from conflict_timeline.data import query
 from conflict_timeline.data.query import FilterSpec
 from conflict_timeline.figures.control import build_control_band
+from conflict_timeline.figures.deck import POINT_LIMIT as MAP_POINT_LIMIT
+from conflict_timeline.figures.deck import FrozenDeck, build_deck, control_frame, freeze, label_places
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
 from conflict_timeline.ui.data_access import dataset_for
@@ -60,3 +62,38 @@ def control_band(store: str, date_from: dt.date, date_to: dt.date) -> tuple[go.F
     changes = query.control_changes(data, date_from, date_to)
     counts = query.control_counts(data, date_from, date_to)
     return build_control_band(counts, changes, pd.Timestamp(date_from), pd.Timestamp(date_to)), len(changes)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def map_deck(
+    store: str,
+    spec: FilterSpec,
+    drawn: str,
+    cell: float,
+    basemap: str,
+    selected: str | None,
+    asof: dt.date | None,
+    date_from: dt.date,
+) -> FrozenDeck:
+    """The map of one view, built and serialised once for every session showing it (``asof`` None:
+    no control layer)."""
+    data = dataset_for(store)
+    extent = query.map_extent(data)
+    points = query.events_in_box(data, spec, extent, True, MAP_POINT_LIMIT) if drawn == "points" else None
+    cells = query.density_cells(data, spec, extent, cell) if drawn == "density" else None
+    control = None
+    if asof is not None:
+        holders = query.control_holders(data, asof, date_from)
+        control = control_frame(holders, dict(zip(holders["event_id"], holders["event_title"])))
+    deck = build_deck(
+        points,
+        cells,
+        data.places,
+        basemap=basemap,
+        selected=selected,
+        control=control,
+        extent=extent,
+        # the dataset's busiest places, not the filtered ones: the labels stay put while filtering
+        label_ids=label_places(data.places, query.counts_by_place(data, FilterSpec(), 200), extent),
+    )
+    return freeze(deck)
