@@ -21,7 +21,7 @@ from conflict_timeline.data.versions import changes_since  # noqa: E402
 from conflict_timeline.importers.uploads import is_upload, upload_name  # noqa: E402
 from conflict_timeline.ui import card, sidebar, url_state  # noqa: E402
 from conflict_timeline.ui.context import PageContext, set_context  # noqa: E402
-from conflict_timeline.ui.data_access import get_dataset, q  # noqa: E402
+from conflict_timeline.ui.data_access import get_dataset, q, switch_dataset  # noqa: E402
 from conflict_timeline.ui.safe import md  # noqa: E402
 
 # An emoji favicon is drawn in the browser (a :material/…: one would be fetched from Google's font host).
@@ -75,10 +75,19 @@ def main() -> None:
     if data.path == default_data_dir():
         name = "Armenia–Azerbaijan"
     elif is_upload(data.path):
-        name = f"your file {md(upload_name(data.path))} ([back to the curated record](/open))"
+        name = f"your file {md(upload_name(data.path))}"
     else:
         name = md(data.path.name)
     st.sidebar.markdown(f"**conflict-timeline** · {name}, {span}")
+    if is_upload(data.path):  # the curated record stays one click away
+        st.sidebar.button(
+            "Back to the curated record",
+            on_click=switch_dataset,
+            args=(None,),
+            key="sidebar-curated",
+            icon=":material/undo:",
+            width="stretch",
+        )
     count_slot = st.sidebar.container(key="event-count")
     view = sidebar.draw(data, count_slot)
     spec = view.spec()

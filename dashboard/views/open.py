@@ -4,21 +4,11 @@ import streamlit as st
 
 from conflict_timeline.importers.uploads import UploadError, is_upload, limit_bytes, open_upload, upload_name
 from conflict_timeline.ui.context import page_header
-from conflict_timeline.ui.data_access import UPLOAD_KEY
+from conflict_timeline.ui.data_access import UPLOAD_KEY, switch_dataset
 from conflict_timeline.ui.safe import md
 
 ctx = page_header("Open a file")
 uploaded_now = is_upload(ctx.data.path)
-
-
-def _switch(path: str | None) -> None:
-    """Open ``path`` (an upload) or the configured dataset with a fresh, default view."""
-    if path:
-        st.session_state[UPLOAD_KEY] = path
-    else:
-        st.session_state.pop(UPLOAD_KEY, None)
-    st.session_state.pop("_url_loaded_for", None)  # the next run reads the view afresh for that dataset
-    st.query_params.clear()  # the old view's ids mean nothing in the other dataset
 
 
 if uploaded_now:
@@ -29,7 +19,11 @@ if uploaded_now:
         icon=":material/upload_file:",
     )
     st.button(
-        "Back to the curated record", on_click=_switch, args=(None,), icon=":material/undo:", key="back-to-curated"
+        "Back to the curated record",
+        on_click=switch_dataset,
+        args=(None,),
+        icon=":material/undo:",
+        key="back-to-curated",
     )
 
 st.markdown(
@@ -68,5 +62,5 @@ if file is not None:
             st.code("\n".join(upload.report[:400]), language=None)
         opened = st.session_state.get(UPLOAD_KEY) == str(upload.path)
         if not opened and st.button("Explore it", type="primary", icon=":material/travel_explore:", key="explore"):
-            _switch(str(upload.path))
+            switch_dataset(str(upload.path))
             st.switch_page("views/timeline.py")

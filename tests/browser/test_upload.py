@@ -56,6 +56,12 @@ def test_upload_is_explored_on_the_timeline_and_the_map(page, shipped_server):
     assert page.locator("[data-testid='stException']").count() == 0
     shot(page, "upload-map")
 
+    page.get_by_role("button", name="Back to the curated record").click()  # one click away
+    page.wait_for_function("() => !location.search.includes('data=upload')", timeout=30_000)
+    wait_for_app(page)
+    total = load_dataset(REPO_ROOT / "data").n_events
+    assert count_text(page) == (total, total)
+
 
 def test_a_link_made_on_an_upload_says_so_to_its_recipient(page, shipped_server, playwright_browser):
     upload(page, shipped_server)

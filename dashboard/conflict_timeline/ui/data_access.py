@@ -54,6 +54,17 @@ def data_dir() -> Path:
     return resolve_data_dir()
 
 
+def switch_dataset(upload: str | None) -> None:
+    """Open an upload (its dataset directory) or, with None, the configured dataset again, with a
+    fresh default view: the old view's ids mean nothing in the other dataset."""
+    if upload:
+        st.session_state[UPLOAD_KEY] = upload
+    else:
+        st.session_state.pop(UPLOAD_KEY, None)
+    st.session_state.pop("_url_loaded_for", None)  # the next run reads the (cleared) URL afresh
+    st.query_params.clear()
+
+
 def get_dataset() -> Dataset:
     """The dataset at --data/$CONFLICT_TIMELINE_DATA/data/ (or this session's upload), re-read when
     its content changes."""
