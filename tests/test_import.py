@@ -238,3 +238,19 @@ def test_every_page_opens_an_import(tmp_path_factory, monkeypatch, kenya, page, 
         assert [g.label for g in at.get("button_group")] == ["View"]
     sidebar_text = " ".join(m.value for m in at.sidebar.markdown)
     assert ("6 of 6 events" if dataset == "kenya" else "8 of 8 events") in sidebar_text
+
+
+def test_the_card_of_an_imported_event(monkeypatch, kenya):
+    import streamlit as st
+
+    monkeypatch.setenv(ENV_VAR, str(kenya))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["event"] = "2023-03-14-acled-ken9002"  # week precision, a source without a URL
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "week of 14 March 2023" in " ".join(c.value for c in at.caption)
+    assert "Reported" in text
+    assert "Capital FM" in text and "unsafe link removed" not in text

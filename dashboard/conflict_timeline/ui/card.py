@@ -15,12 +15,14 @@ VERIFICATION_TEXT = {
     "confirmed": "Confirmed — not in dispute between sources.",
     "claimed": "Claimed — rests on one side's announcement.",
     "disputed": "Disputed — sources disagree.",
+    "reported": "Reported — as the source dataset coded it (an import; not checked against other sources here).",
 }
 
 
 def date_text(row: pd.Series) -> str:
-    fmt = {"day": "%d %B %Y", "month": "%B %Y", "year": "%Y"}[str(row["date_precision"])]
-    text = row["date_start"].strftime(fmt)
+    precision = str(row["date_precision"])
+    fmt = {"month": "%B %Y", "year": "%Y"}.get(precision, "%d %B %Y")
+    text = ("week of " if precision == "week" else "") + row["date_start"].strftime(fmt)
     if not pd.isna(row["date_end"]) and row["date_end"] != row["date_start"]:
         text += " – " + row["date_end"].strftime(fmt)
     return f"{text} (precision: {row['date_precision']})"
@@ -90,7 +92,9 @@ def _card(data: Dataset, row: pd.Series) -> None:
         links = []
         for source in q(data, "event_sources", row["event_id"]).itertuples(index=False):
             date = "" if pd.isna(source.published) else f", {pd.Timestamp(source.published):%d %b %Y}"
-            links.append(f"- {md_link(source.publisher or source.url, source.url)}{md(date)}")
+            # an imported dataset's source may be a publisher with no URL
+            label = md_link(source.publisher or source.url, source.url) if source.url else md(source.publisher)
+            links.append(f"- {label}{md(date)}")
         right.markdown("**Sources:**  \n" + "\n".join(links))
         _comparison(data, row)
         st.caption(f"Event id: `{row['event_id']}` — this view's link opens this card.")
