@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from conflict_timeline.data import control as control_table
@@ -302,6 +303,16 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     def copy(sql: str, name: str) -> None:
         con.execute(f"COPY ({sql}) TO '{(out / name).as_posix()}' (FORMAT parquet, ROW_GROUP_SIZE 100000)")
 
+    def copy_wide(sql: str, name: str) -> None:
+        try:
+            copy(sql, name)
+        except duckdb.OutOfMemoryException:
+            # two threads' sort runs and Parquet row groups of long texts (an ACLED import, ~1.2 KB an
+            # event) ran out of the 1 GB limit at 1,000,000 events; on one thread the same copy fits
+            con.execute("SET threads = 1")
+            copy(sql, name)
+            con.execute(f"SET threads = {THREADS}")
+
     copy(
         """SELECT i.eid, p.event_id, p.actor_id, p.role, p.pos::INTEGER AS pos
            FROM pairs_raw p JOIN ev_id i ON i.line = p.line ORDER BY i.eid, p.pos""",
@@ -315,10 +326,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         "sources.parquet",
     )
     sources_file = (out / "sources.parquet").as_posix()
-    # one thread for the wide, sorted events table: two threads' sort runs and Parquet row groups of
-    # long texts (an ACLED import, ~1.2 KB per event) ran out of the memory limit at 1,000,000 events
-    con.execute("SET threads = 1")
-    copy(
+    copy_wide(
         f"""WITH ev AS (
               SELECT e.*, i.eid, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
                      TRY_STRPTIME(NULLIF(e.date_end, ''), '%Y-%m-%d')::DATE AS de
@@ -346,7 +354,6 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
            ORDER BY ev.eid""",
         "events.parquet",
     )
-    con.execute(f"SET threads = {THREADS}")
     copy("SELECT * EXCLUDE (folded) FROM actors_t", "actors.parquet")
     copy("SELECT * FROM places_t", "places.parquet")
     copy("SELECT * FROM types_t", "event_types.parquet")
