@@ -83,3 +83,24 @@ def test_thousands_of_actor_options_cost_a_rerun_almost_nothing():
     for _ in range(2):  # the sidebar and the Actors page's own selector, on every later rerun
         assert [sidebar.actor_label(data, a) for a in sidebar.sorted_actor_ids(data)] == [labels[a] for a in ids]
     assert time.perf_counter() - start < 0.1  # row by row: ~0.8 s at 3,000 actors
+
+
+def test_bench_times_an_import_in_its_own_mode(tmp_path, capsys):
+    import json
+
+    from conflict_timeline.tools import bench
+    from conflict_timeline.tools.synth import write_acled_csv
+
+    export = write_acled_csv(tmp_path / "acled.csv", 400)
+    assert bench._main(["_import", str(export), str(tmp_path / "imported")]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["rows_in"] == 400 == result["imported"] + result["duplicates"] + result["rejected"]
+    assert result["import_s"] > 0 and result["import_rss_mb"] > 0
+    assert (tmp_path / "imported" / "events.csv").is_file()
+
+
+def test_cli_bench_takes_an_import_and_data_directories():
+    from conflict_timeline.cli import make_parser
+
+    args = make_parser().parse_args(["bench", "--sizes", "--import-acled", "1000", "--datasets", "a", "b"])
+    assert (args.sizes, args.import_acled, args.datasets) == ([], [1000], ["a", "b"])
