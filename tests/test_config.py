@@ -9,6 +9,8 @@ def test_public_hosting_settings():
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["enableXsrfProtection"] is True
+    # the source watcher re-scans every imported module for each new session: off when hosting
+    assert config["server"]["fileWatcherType"] == "none"
     assert config["theme"]["light"]["primaryColor"] and config["theme"]["dark"]["primaryColor"]
 
 
