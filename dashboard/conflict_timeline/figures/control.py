@@ -20,9 +20,11 @@ def _esc(text: object) -> str:
 def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, date_to) -> go.Figure:
     """Step lines of places held per side (``control.counts_over_time``) and one marker per change
     (``query.control_changes``) at the gaining side's count, carrying its event id for the card."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
+    # plain trace dicts, assembled without plotly's per-property validation (the keys are fixed here)
+    traces: list[dict] = []
+    traces.append(
+        dict(
+            type="scatter",
             x=counts["date"],
             y=counts["tracked"],
             mode="lines",
@@ -32,8 +34,9 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
         )
     )
     for side, label in SIDES.items():
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=counts["date"],
                 y=counts[side],
                 mode="lines",
@@ -56,8 +59,9 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
                     group["place"], group["previous"], group["side"], group["date"], group["title"]
                 )
             ]
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                dict(
+                    type="scatter",
                     x=group["date"],
                     y=ys,
                     mode="markers",
@@ -73,7 +77,7 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
                     hoverinfo="text",
                 )
             )
-    fig.update_layout(
+    layout = dict(
         height=240,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         title={"text": "Tracked places held by each side (control of territory)", "font": {"size": 13}},
@@ -83,4 +87,4 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
         clickmode="event+select",
         hoverlabel={"align": "left"},
     )
-    return fig
+    return go.Figure(data=traces, layout=layout, _validate=False)
