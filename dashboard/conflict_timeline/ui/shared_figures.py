@@ -20,7 +20,7 @@ from conflict_timeline.figures.deck import POINT_LIMIT as MAP_POINT_LIMIT
 from conflict_timeline.figures.deck import FrozenDeck, build_deck, control_frame, freeze, label_places
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
-from conflict_timeline.ui.data_access import dataset_for
+from conflict_timeline.ui.data_access import dataset_for, q
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -78,12 +78,13 @@ def map_deck(
     """The map of one view, built and serialised once for every session showing it (``asof`` None:
     no control layer)."""
     data = dataset_for(store)
-    extent = query.map_extent(data)
-    points = query.events_in_box(data, spec, extent, True, MAP_POINT_LIMIT) if drawn == "points" else None
-    cells = query.density_cells(data, spec, extent, cell) if drawn == "density" else None
+    # through the shared query cache: the page asks the same questions (points, holders) beside the map
+    extent = q(data, "map_extent")
+    points = q(data, "events_in_box", spec, extent, True, MAP_POINT_LIMIT) if drawn == "points" else None
+    cells = q(data, "density_cells", spec, extent, cell) if drawn == "density" else None
     control = None
     if asof is not None:
-        holders = query.control_holders(data, asof, date_from)
+        holders = q(data, "control_holders", asof, date_from)
         control = control_frame(holders, dict(zip(holders["event_id"], holders["event_title"])))
     deck = build_deck(
         points,
@@ -94,6 +95,6 @@ def map_deck(
         control=control,
         extent=extent,
         # the dataset's busiest places, not the filtered ones: the labels stay put while filtering
-        label_ids=label_places(data.places, query.counts_by_place(data, FilterSpec(), 200), extent),
+        label_ids=label_places(data.places, q(data, "counts_by_place", FilterSpec(), 200), extent),
     )
     return freeze(deck)
