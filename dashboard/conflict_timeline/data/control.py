@@ -204,14 +204,15 @@ def holders(
     state = state_at(rows, asof)
     if state.empty:
         return pd.DataFrame(columns=columns)
-    before = changes(rows).set_index(["place_id", "date"])["previous"]
+    window = changes(rows)
+    # a plain dict: a MultiIndex lookup per place cost more than the rest of the function
+    before = dict(zip(zip(window["place_id"], window["date"]), window["previous"]))
     state = state.assign(
         previous=[
             before.get((p, d)) if h != "initial" else None
             for p, d, h in zip(state["place_id"], state["date"], state["how"])
         ]
     )
-    window = changes(rows)
     window = window[window["date"] <= pd.Timestamp(asof)]
     if since is not None:
         window = window[window["date"] >= pd.Timestamp(since)]
