@@ -45,9 +45,11 @@ def kenya(tmp_path_factory) -> Path:
         ("acled-api-kenya.csv", "acled", 6, 6, 0, "day-first"),
         ("acled-old-kenya-cp1252.csv", "acled", 6, 6, 0, None),
         ("acled-shortdates-kenya.csv", "acled", 6, 6, 0, None),
+        ("acled-isodates-kenya.csv", "acled", 6, 6, 0, None),
         ("acled-cut-kenya.csv", "acled", 6, 5, 1, None),
         ("ucdp-ged-ukraine-excerpt.csv", "ucdp", 8, 8, 0, None),
         ("ucdp-ged-ukraine-resaved-cp1252.csv", "ucdp", 8, 8, 0, "month-first"),
+        ("ucdp-ged-ukraine-isotime.csv", "ucdp", 8, 8, 0, None),
     ],
 )
 def test_rows_in_equal_imported_plus_rejected(tmp_path, name, source, rows_in, imported, rejected, order):
@@ -63,7 +65,10 @@ def test_rows_in_equal_imported_plus_rejected(tmp_path, name, source, rows_in, i
     assert data.n_events == imported and data.imported
 
 
-@pytest.mark.parametrize("name", ["acled-export-kenya-bom.csv", "acled-api-kenya.csv", "acled-shortdates-kenya.csv"])
+@pytest.mark.parametrize(
+    "name",
+    ["acled-export-kenya-bom.csv", "acled-api-kenya.csv", "acled-shortdates-kenya.csv", "acled-isodates-kenya.csv"],
+)
 def test_every_acled_layout_gives_the_same_events(tmp_path, kenya, name):
     import_files("acled", [FIXTURES / name], tmp_path)
     fields = ("event_id", "date_start", "date_precision", "event_type", "actors", "place_id", "fatalities")
@@ -152,10 +157,11 @@ def test_ucdp_mapping(tmp_path):
     assert all(s["url"] == "" for s in sources)
 
 
-def test_spreadsheet_resaved_ucdp_gives_the_same_events(tmp_path):
+@pytest.mark.parametrize("name", ["ucdp-ged-ukraine-resaved-cp1252.csv", "ucdp-ged-ukraine-isotime.csv"])
+def test_every_ucdp_form_gives_the_same_events(tmp_path, name):
     a, b = tmp_path / "a", tmp_path / "b"
     import_files("ucdp", [FIXTURES / "ucdp-ged-ukraine-excerpt.csv"], a)
-    import_files("ucdp", [FIXTURES / "ucdp-ged-ukraine-resaved-cp1252.csv"], b)
+    import_files("ucdp", [FIXTURES / name], b)
     fields = ("event_id", "date_start", "date_end", "fatalities", "fatalities_low", "fatalities_high", "place_id")
     assert [{f: r[f] for f in fields} for r in rows(a / "events.csv")] == [
         {f: r[f] for f in fields} for r in rows(b / "events.csv")
