@@ -11,7 +11,6 @@ from conflict_timeline.figures.deck import (
     POINT_LIMIT,
     density_cell,
 )
-from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui import shared_figures
 from conflict_timeline.ui.context import page_header
@@ -131,7 +130,7 @@ with side_col:
     if present and drawn == "points":
         st.markdown("**Event types**")
         st.plotly_chart(
-            build_type_legend(ctx.data.event_types, present),
+            shared_figures.type_legend(str(ctx.data.store), tuple(present), ()),
             key="map-legend",
             config={"staticPlot": True},
             width="stretch",

@@ -58,10 +58,23 @@ def type_legend(store: str, types: tuple[str, ...], extra: tuple[tuple[str, str]
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def control_band(store: str, date_from: dt.date, date_to: dt.date) -> tuple[go.Figure, int]:
+    """The band of one date range: the whole record's band (built once) shown over that range, and
+    how many changes fall inside it. Only the axis range depends on the view."""
+    whole, dates = _whole_control_band(store)
+    figure = go.Figure(whole.to_dict(), _validate=False)
+    figure.layout["xaxis"]["range"] = [pd.Timestamp(date_from), pd.Timestamp(date_to)]
+    inside = int(((dates >= pd.Timestamp(date_from)) & (dates <= pd.Timestamp(date_to))).sum())
+    return figure, inside
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _whole_control_band(store: str) -> tuple[go.Figure, pd.Series]:
     data = dataset_for(store)
-    changes = query.control_changes(data, date_from, date_to)
-    counts = query.control_counts(data, date_from, date_to)
-    return build_control_band(counts, changes, pd.Timestamp(date_from), pd.Timestamp(date_to)), len(changes)
+    start, end = data.date_min, data.date_max
+    changes = query.control_changes(data, start, end)
+    counts = query.control_counts(data, start, end)
+    band = build_control_band(counts, changes, pd.Timestamp(start), pd.Timestamp(end))
+    return band, pd.to_datetime(changes["date"]) if len(changes) else pd.Series(dtype="datetime64[ns]")
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
