@@ -71,7 +71,12 @@ def main() -> None:
         st.info("Point the app at a data directory with `CONFLICT_TIMELINE_DATA=/path/to/data`.")
         return
     notices = url_state.restore(data)
-    span = f"{data.date_min:%Y}–{data.date_max:%Y}" if data.date_min and data.date_max else "no events"
+    if not (data.date_min and data.date_max):
+        span = "no events"
+    elif data.date_min.year == data.date_max.year:
+        span = f"{data.date_min:%Y}"
+    else:
+        span = f"{data.date_min:%Y}–{data.date_max:%Y}"
     if data.path == default_data_dir():
         name = "Armenia–Azerbaijan"
     elif is_upload(data.path):

@@ -56,6 +56,13 @@ def test_every_page_renders(page, shipped_server, path, name):
         canvas.wait_for(timeout=20_000)
         page.wait_for_timeout(1500)
         assert distinct_colours(canvas.screenshot()) > 20  # borders, water, events, labels: not blank
+    if name == "events":  # the table draws after the script ends: wait for it, not for a skeleton
+        page.wait_for_function(
+            "() => { const t = document.querySelector(\"[data-testid='stDataFrame']\");"
+            " return t && t.getBoundingClientRect().width > 300 }",
+            timeout=20_000,
+        )
+        page.wait_for_timeout(800)
     shot(page, name)
     assert not page.dialogs
 
