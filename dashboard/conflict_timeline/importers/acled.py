@@ -15,9 +15,11 @@ from conflict_timeline.importers.common import Source, date_sql, mapping, regist
 
 # Older exports say ALLY_ACTOR_1/GWNO; headers are matched case-insensitively.
 ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
-KEEP = (
+# The Data Export Tool's 31 columns, in its order (synthetic exports and test fixtures write them too).
+EXPORT_COLUMNS = (
     "event_id_cnty",
     "event_date",
+    "year",
     "time_precision",
     "disorder_type",
     "event_type",
@@ -31,8 +33,6 @@ KEEP = (
     "interaction",
     "civilian_targeting",
     "iso",
-    "iso3",
-    "gwno",
     "region",
     "country",
     "admin1",
@@ -49,6 +49,8 @@ KEEP = (
     "tags",
     "timestamp",
 )
+# What the importer reads: those (but the year, which the date carries) and the API's and older files' codes.
+KEEP = (*(c for c in EXPORT_COLUMNS if c != "year"), "iso3", "gwno")
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "location", "latitude", "longitude")
 # Kept on every event as extra columns (the app ignores them; nothing the source said is lost).
 EXTRA = (

@@ -21,7 +21,8 @@ from pathlib import Path
 import duckdb
 
 from conflict_timeline.data.paths import DATA_FILES
-from conflict_timeline.importers.reading import FileRead, ImportFileError, Rejection, read_rows
+from conflict_timeline.data.validate import Problem
+from conflict_timeline.importers.reading import FileRead, ImportFileError, read_rows
 
 MAPPING = Path(__file__).resolve().parent / "mapping"
 REPORT = "import-report.txt"
@@ -58,7 +59,7 @@ NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})"
 class Report:
     source: str
     files: list[FileRead] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: list[Problem] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     fallbacks: dict[str, int] = field(default_factory=dict)
     date_orders: dict[str, str] = field(default_factory=dict)
@@ -269,7 +270,7 @@ def _collect_rejections(con: duckdb.DuckDBPyConnection, report: Report, names: d
         "SELECT file_no, line, reject_field, reject_reason, reject_value FROM mapped "
         "WHERE reject_reason IS NOT NULL ORDER BY file_no, line"
     ).fetchall()
-    report.rejections += [Rejection(names[f], line, fld, reason, value or "") for f, line, fld, reason, value in rows]
+    report.rejections += [Problem(names[f], line, fld, reason, value or "") for f, line, fld, reason, value in rows]
 
 
 def _keep_latest(con: duckdb.DuckDBPyConnection, report: Report, names: dict[int, str]) -> None:

@@ -11,11 +11,13 @@ import codecs
 import csv
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from conflict_timeline.data.validate import Problem  # a rejected row is reported like any data problem
 
 CHUNK_ROWS = 100_000
 MAX_CELL = 1 << 20  # 1 MiB: a notes cell is a paragraph; a bigger one is a broken quote
@@ -29,20 +31,6 @@ class ImportFileError(Exception):
 
 
 @dataclass
-class Rejection:
-    file: str
-    line: int | None
-    field: str | None
-    reason: str
-    value: str = ""
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        what = f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
-        return f"{what} ({self.value!r})" if self.value else what
-
-
-@dataclass
 class FileRead:
     name: str
     path: Path
@@ -51,7 +39,7 @@ class FileRead:
     columns: list[str]
     rows_in: int = 0
     rows_read: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -158,7 +146,7 @@ def read_rows(
                 break
             except csv.Error as exc:
                 read.rows_in += 1
-                read.rejections.append(Rejection(path.name, line, None, f"cannot be read as CSV ({exc})"))
+                read.rejections.append(Problem(path.name, line, None, f"cannot be read as CSV ({exc})"))
                 line = reader.line_num + 1
                 short_last = False
                 continue
@@ -168,7 +156,7 @@ def read_rows(
             read.rows_in += 1
             short_last = len(row) < width
             if len(row) != width:
-                read.rejections.append(Rejection(path.name, start, None, f"has {len(row)} fields, expected {width}"))
+                read.rejections.append(Problem(path.name, start, None, f"has {len(row)} fields, expected {width}"))
                 continue
             for name, pos in index.items():
                 value = row[pos].strip()
@@ -183,5 +171,7 @@ def read_rows(
         flush()
     if short_last:
         last = read.rejections[-1]
-        last.reason += " (the file ends inside this row: the download was cut off)"
+        read.rejections[-1] = replace(
+            last, reason=last.reason + " (the file ends inside this row: the download was cut off)"
+        )
     return read

@@ -56,35 +56,10 @@ KEEP = (
     "gwnob",
 )
 REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "latitude", "longitude", "date_start", "best")
-EXTRA = (
-    "relid",
-    "year",
-    "code_status",
-    "type_of_violence",
-    "conflict_name",
-    "dyad_name",
-    "side_a",
-    "side_b",
-    "number_of_sources",
-    "where_prec",
-    "where_coordinates",
-    "where_description",
-    "adm_1",
-    "adm_2",
-    "geom_wkt",
-    "priogrid_gid",
-    "country",
-    "country_id",
-    "region",
-    "event_clarity",
-    "date_prec",
-    "deaths_a",
-    "deaths_b",
-    "deaths_civilians",
-    "deaths_unknown",
-    "gwnoa",
-    "gwnob",
-)
+# Every column the mapping does not turn into the model's own is kept as an extra ``ucdp_…`` column.
+MAPPED = {"id", "active_year", "source_article", "source_office", "source_date", "source_headline", "latitude",
+          "longitude", "date_start", "date_end", "best", "high", "low"}  # fmt: skip
+EXTRA = tuple(c for c in KEEP if c not in MAPPED)
 LICENCE = "UCDP GED is published under the Creative Commons Attribution 4.0 International licence (CC BY 4.0)."
 CITATION = (
     "Sundberg, Ralph, and Erik Melander. 2013. 'Introducing the UCDP Georeferenced Event Dataset.' Journal of "

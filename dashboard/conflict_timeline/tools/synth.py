@@ -15,6 +15,7 @@ import pandas as pd
 
 from conflict_timeline.data.paths import resolve_data_dir
 from conflict_timeline.data.schema import COLUMNS, GEO_PRECISIONS, ROLES
+from conflict_timeline.importers.acled import EXPORT_COLUMNS
 
 SYNTHETIC_PLACES = 400
 REGION = (44.0, 38.5, 49.5, 41.8)  # lon_min, lat_min, lon_max, lat_max
@@ -119,39 +120,7 @@ def _chunk(rng, first: int, events: int, actor_ids, types, place_ids) -> tuple[p
 # '28 December 2022', literal NA cells, numeric inter codes, several outlets per source, notes with
 # commas, quotes and the odd newline, Unix timestamps, and a few events exported twice.
 
-ACLED_HEADER = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
+ACLED_HEADER = EXPORT_COLUMNS
 # name, ISO numeric, ISO3, (lon_min, lat_min, lon_max, lat_max): a few neighbours, as one export holds
 ACLED_COUNTRIES = (
     ("Benin", "204", "BEN", (1.0, 6.3, 3.6, 12.3)),
