@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from conflict_timeline.data.paths import DATA_FILES
+from conflict_timeline.data.paths import DATA_FILES, default_data_dir
 from conflict_timeline.data.validate import Problem
 from conflict_timeline.importers.reading import FileRead, ImportFileError, read_rows
 
@@ -375,8 +375,6 @@ def _write(con: duckdb.DuckDBPyConnection, source: Source, out: Path, today: dt.
 
 def _write_event_types(out: Path) -> None:
     """The project's event types (the curated vocabulary) plus those only the source datasets use."""
-    from conflict_timeline.data.paths import default_data_dir
-
     rows = []
     for path in (default_data_dir() / "event_types.csv", MAPPING / "extra_event_types.csv"):
         with path.open(encoding="utf-8", newline="") as handle:
