@@ -56,7 +56,7 @@ def test_every_page_renders(page, shipped_server, path, name):
         canvas.wait_for(timeout=20_000)
         page.wait_for_timeout(1500)
         assert distinct_colours(canvas.screenshot()) > 20  # borders, water, events, labels: not blank
-    if name == "events":  # the table draws after the script ends: wait for it, not for a skeleton
+    if name in ("events", "actors"):  # the table draws after the script ends: wait for it, not a skeleton
         page.wait_for_function(
             "() => { const t = document.querySelector(\"[data-testid='stDataFrame']\");"
             " return t && t.getBoundingClientRect().width > 300 }",
