@@ -11,6 +11,8 @@ def test_public_hosting_settings():
     assert config["server"]["enableXsrfProtection"] is True
     # the source watcher re-scans every imported module for each new session: off when hosting
     assert config["server"]["fileWatcherType"] == "none"
+    # the pages call st.* explicitly, so magic's rewrite of each script is pure cost
+    assert config["runner"]["magicEnabled"] is False
     assert config["theme"]["light"]["primaryColor"] and config["theme"]["dark"]["primaryColor"]
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from conflict_timeline.figures.frozen import FrozenFigure, dates, when
 from conflict_timeline.figures.palette import SIDE_COLORS
 
 SIDES = {"armenian": "Armenian side", "azerbaijani": "Azerbaijani side"}
@@ -25,8 +27,8 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
     traces.append(
         dict(
             type="scatter",
-            x=counts["date"],
-            y=counts["tracked"],
+            x=dates(counts["date"]),
+            y=counts["tracked"].to_numpy(dtype=np.int64),
             mode="lines",
             line={"shape": "hv", "color": "#888888", "width": 1.5, "dash": "dot"},
             name="places tracked (record begun)",
@@ -37,8 +39,8 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
         traces.append(
             dict(
                 type="scatter",
-                x=counts["date"],
-                y=counts[side],
+                x=dates(counts["date"]),
+                y=counts[side].to_numpy(dtype=np.int64),
                 mode="lines",
                 line={"shape": "hv", "color": SIDE_COLORS[side], "width": 2.5},
                 name=f"places held: {label}",
@@ -62,7 +64,7 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
             traces.append(
                 dict(
                     type="scatter",
-                    x=group["date"],
+                    x=dates(group["date"]),
                     y=ys,
                     mode="markers",
                     name=f"change ({verification})",
@@ -72,7 +74,7 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
                         "color": [SIDE_COLORS.get(s, "#888888") for s in group["side"]],
                         "line": {"width": 1.5, "color": "#333333"},
                     },
-                    customdata=group["event_id"],
+                    customdata=group["event_id"].astype(str).tolist(),
                     hovertext=hover,
                     hoverinfo="text",
                 )
@@ -81,10 +83,17 @@ def build_control_band(counts: pd.DataFrame, changes: pd.DataFrame, date_from, d
         height=240,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         title={"text": "Tracked places held by each side (control of territory)", "font": {"size": 13}},
-        xaxis={"range": [pd.Timestamp(date_from), pd.Timestamp(date_to)], "type": "date"},
+        xaxis={"range": [when(date_from), when(date_to)], "type": "date"},
         yaxis={"title": "places", "rangemode": "tozero", "fixedrange": True},
         legend={"orientation": "h", "y": -0.25},
         clickmode="event+select",
         hoverlabel={"align": "left"},
     )
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return FrozenFigure({"data": traces, "layout": layout})
+
+
+def band_over(band: FrozenFigure, date_from, date_to) -> FrozenFigure:
+    """The same band showing another date range: only the axis range differs (the spec is shared)."""
+    spec = band.to_dict()
+    layout = {**spec["layout"], "xaxis": {**spec["layout"]["xaxis"], "range": [when(date_from), when(date_to)]}}
+    return FrozenFigure({"data": spec["data"], "layout": layout})

@@ -18,6 +18,7 @@ from pydeck.bindings.json_tools import default_serialize
 from conflict_timeline.data.text import WORD_JOINER, fold, plain
 from conflict_timeline.figures.countries import ASSETS as ASSETS  # re-exported: the data checks read the assets
 from conflict_timeline.figures.countries import BBox, countries_for
+from conflict_timeline.figures.memo import TextMemo, remembered_texts
 from conflict_timeline.figures.palette import SIDE_COLORS, hex_to_rgb, type_color
 
 # The curated dataset's region (Nagorno-Karabakh, Armenia, Azerbaijan, the Iranian border): its
@@ -143,7 +144,8 @@ def tooltip_text(events: pd.DataFrame) -> list[str]:
     return out
 
 
-def point_frame(events: pd.DataFrame) -> pd.DataFrame:
+def point_frame(events: pd.DataFrame, tooltip_memo: TextMemo | None = None) -> pd.DataFrame:
+    """One row per event to draw; tooltips taken from ``tooltip_memo`` where already made."""
     fat = events["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=float)
     frame = pd.DataFrame(
         {
@@ -153,7 +155,7 @@ def point_frame(events: pd.DataFrame) -> pd.DataFrame:
             "radius": np.clip(1500 + 900 * np.sqrt(fat), 1500, 15000),
             "uncertainty": events["geo_precision"].astype(str).map(PRECISION_RADIUS).to_numpy(),
             "color": [hex_to_rgb(type_color(str(t)), 215) for t in events["event_type"]],
-            "tooltip": tooltip_text(events),
+            "tooltip": remembered_texts(events, tooltip_text, tooltip_memo),
         }
     )
     return frame
@@ -305,11 +307,13 @@ def build_deck(
     control: pd.DataFrame | None = None,
     extent: BBox = REGION_BBOX,
     label_ids: tuple[str, ...] = LABEL_PLACES,
+    tooltip_memo: TextMemo | None = None,
 ) -> pdk.Deck:
     """The map deck: one marker per event in ``points``, or the density grid ``cells`` when
     ``points`` is None (``query.density_cells`` with ``density_cell(extent)``: the page decides
     which, from the count). ``extent`` (``query.map_extent``) sets the view and the countries drawn;
-    ``label_ids`` are the places to name (``label_places``)."""
+    ``label_ids`` are the places to name (``label_places``); ``tooltip_memo`` remembers events'
+    tooltips between views (``memo.remembered_texts``)."""
     mode = "points" if points is not None else "density"
     countries = countries_for(tuple(extent))
     layers = []
@@ -354,7 +358,7 @@ def build_deck(
             )
         )
     else:
-        points = point_frame(points)
+        points = point_frame(points, tooltip_memo)
         # one circle per place and precision: stacked translucent circles would darken with the count
         vague = points[points["uncertainty"] > 0].drop_duplicates(["lon", "lat", "uncertainty"])
         layers.append(

@@ -14,6 +14,8 @@ from plotly.subplots import make_subplots
 
 from conflict_timeline.data.query import BIN_LABELS
 from conflict_timeline.data.text import plain
+from conflict_timeline.figures.frozen import FrozenFigure, dates, when
+from conflict_timeline.figures.memo import TextMemo, remembered_texts
 from conflict_timeline.figures.palette import ERA_FILL, VERIFICATION_COLORS, type_color
 
 # Past this many events the top panel shows binned counts instead of one marker per event.
@@ -155,11 +157,13 @@ def build_timeline(
     selected: str | None = None,
     key_events: pd.DataFrame | None = None,
     lane_labels: dict[str, str] | None = None,
+    hover_memo: TextMemo | None = None,
 ) -> go.Figure:
     """Three stacked panels sharing one date axis: events, events per bin, fatalities per bin.
 
     ``points`` are the events to draw one by one; when there are too many, ``grid`` holds the
     binned counts per lane (``query.lane_grid``) instead. ``counts`` is ``query.counts_over_time``.
+    ``hover_memo`` remembers events' hover texts between views (``memo.remembered_texts``).
     """
     traces: list[dict] = []
     aggregated = points is None
@@ -168,65 +172,69 @@ def build_timeline(
         lanes = lane_names(grid["lane"], lane, lane_labels)
         names = sorted(lanes.unique())
         lane_pos = {name: i for i, name in enumerate(names)}
+        counts_n = grid["n"].to_numpy(dtype=float)
         traces.append(
             _trace(
                 "scatter",
                 1,
-                x=grid["period"],
-                y=lanes.map(lane_pos),
+                x=dates(grid["period"]),
+                y=lanes.map(lane_pos).to_numpy(dtype=float),
                 mode="markers",
                 name="events (binned)",
-                marker={
-                    "size": np.clip(4 + 2.2 * np.sqrt(grid["n"].astype(float)), 4, 30),
-                    "color": "#0072B2",
-                    "opacity": 0.6,
-                },
+                marker={"size": np.clip(4 + 2.2 * np.sqrt(counts_n), 4, 30), "color": "#0072B2", "opacity": 0.6},
                 hovertemplate="%{customdata} events<extra></extra>",
-                customdata=grid["n"],
+                customdata=grid["n"].to_numpy(dtype=np.int64),
                 showlegend=False,
             )
         )
     else:
-        original = points
-        # An event that began before the range (a siege, a blockade) is drawn at the range's start.
-        events = points.assign(date_start=points["date_start"].clip(lower=date_from))
-        lanes_all = lane_of(events, lane, lane_labels)
-        names = sorted(lanes_all.unique()) if len(events) else []
+        # Arrays for every event at once, then one slice per event type: per-group pandas work cost
+        # more than the rest of the figure.
+        lanes_all = lane_of(points, lane, lane_labels)
+        names = sorted(lanes_all.unique()) if len(points) else []
         lane_pos = {name: i for i, name in enumerate(names)}
-        hovers = pd.Series(hover_text(original), index=original.index)  # one vectorised pass for all
-        for event_type, group in events.groupby("event_type", observed=True, sort=True):
-            ys = lanes_all.loc[group.index].map(lane_pos).to_numpy() + _jitter(group["event_id"])
-            is_violence = group["category"].iloc[0] == "violence"
+        ids = points["event_id"].to_numpy(dtype=object)
+        # An event that began before the range (a siege, a blockade) is drawn at the range's start.
+        xs = dates(points["date_start"].clip(lower=date_from))
+        ys = lanes_all.map(lane_pos).to_numpy(dtype=float) + _jitter(points["event_id"])
+        sizes = marker_size(recorded_fatalities(points))
+        hovers = np.array(remembered_texts(points, hover_text, hover_memo) or [], dtype=object)
+        types = points["event_type"].astype(str).to_numpy(dtype=object)
+        labels = points["type_label"].astype(str).to_numpy(dtype=object)
+        violent = (points["category"].astype(str) == "violence").to_numpy()
+        for event_type in sorted(set(types)):
+            chosen = types == event_type
+            first = int(np.argmax(chosen))
             traces.append(
                 _trace(
                     "scatter",
                     1,
-                    x=group["date_start"],
-                    y=ys,
+                    x=xs[chosen],
+                    y=ys[chosen],
                     mode="markers",
-                    name=_esc(group["type_label"].iloc[0]),
-                    customdata=group["event_id"],
-                    hovertext=hovers.loc[group.index].tolist(),
+                    name=_esc(labels[first]),
+                    customdata=ids[chosen].tolist(),
+                    hovertext=hovers[chosen].tolist(),
                     hoverinfo="text",
                     marker={
-                        "size": marker_size(recorded_fatalities(group)),
-                        "color": type_color(str(event_type)),
-                        "symbol": "circle" if is_violence else "diamond",
+                        "size": sizes[chosen],
+                        "color": type_color(event_type),
+                        "symbol": "circle" if violent[first] else "diamond",
                         "opacity": 0.85,
                         "line": {"width": 0.6, "color": "white"},
                     },
-                    legendgroup=str(event_type),
+                    legendgroup=event_type,
                 )
             )
-        if selected is not None and selected in set(events["event_id"]):
-            row = events.loc[events["event_id"] == selected].iloc[0]
-            y = lane_pos[lanes_all.loc[row.name]] + _jitter(pd.Series([selected]))[0]
+        where = np.flatnonzero(ids == selected) if selected is not None else []
+        if len(where):
+            i = int(where[0])
             traces.append(
                 _trace(
                     "scatter",
                     1,
-                    x=[row["date_start"]],
-                    y=[y],
+                    x=xs[i : i + 1],
+                    y=[float(ys[i])],
                     mode="markers",
                     name="selected",
                     showlegend=False,
@@ -236,12 +244,13 @@ def build_timeline(
                 )
             )
 
+    periods = dates(counts["period"])
     traces.append(
         _trace(
             "bar",
             2,
-            x=counts["period"],
-            y=counts["events"],
+            x=periods,
+            y=counts["events"].to_numpy(dtype=np.int64),
             name="events",
             marker={"color": "#56B4E9"},
             showlegend=False,
@@ -256,8 +265,8 @@ def build_timeline(
             _trace(
                 "bar",
                 3,
-                x=counts["period"],
-                y=counts[f"fatalities_{status}"],
+                x=periods,
+                y=counts[f"fatalities_{status}"].to_numpy(dtype=np.int64),
                 name=f"fatalities ({status})",
                 marker={"color": VERIFICATION_COLORS[status]},
                 legendgroup="fatalities",
@@ -271,7 +280,7 @@ def build_timeline(
         key_shapes, key_notes = _key_event_marks(key_events, date_from, date_to)
         shapes, notes = shapes + key_shapes, notes + key_notes
     pad = pd.Timedelta(days=max(1, (date_to - date_from).days // 50))
-    window = [date_from - pad, date_to + pad]
+    window = [when(date_from - pad), when(date_to + pad)]
     layout["yaxis"].update(
         tickmode="array",
         tickvals=list(range(len(names))),
@@ -299,8 +308,7 @@ def build_timeline(
         hoverlabel={"align": "left"},
         uirevision="timeline",
     )
-    # the traces and layout are built here from known keys (tests check them): plotly need not re-validate
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return FrozenFigure({"data": traces, "layout": layout})
 
 
 def _era_marks(eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> tuple[list, list]:
@@ -313,8 +321,8 @@ def _era_marks(eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestam
                 "type": "rect",
                 "xref": "x",
                 "yref": "paper",
-                "x0": era.date_start,
-                "x1": era.date_end + pd.Timedelta(days=1),
+                "x0": when(era.date_start),
+                "x1": when(era.date_end + pd.Timedelta(days=1)),
                 "y0": 0,
                 "y1": 1,
                 "fillcolor": ERA_FILL,
@@ -328,7 +336,7 @@ def _era_marks(eras: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestam
             continue
         notes.append(
             {
-                "x": start,
+                "x": when(start),
                 "y": 1.0,
                 "xref": "x",
                 "yref": "paper",
@@ -362,8 +370,8 @@ def _key_event_marks(events: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.
                 "type": "line",
                 "xref": "x",
                 "yref": "y domain",
-                "x0": row.date_start,
-                "x1": row.date_start,
+                "x0": when(row.date_start),
+                "x1": when(row.date_start),
                 "y0": 0,
                 "y1": 1,
                 "line": {"width": 1, "dash": "dot", "color": "#009988"},
@@ -371,7 +379,7 @@ def _key_event_marks(events: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.
         )
         notes.append(
             {
-                "x": row.date_start,
+                "x": when(row.date_start),
                 "y": 0.98 - 0.06 * (i % 3),
                 "xref": "x",
                 "yref": "y domain",

@@ -167,7 +167,8 @@ def measure_baseline(data_dir: Path, workdir: Path) -> dict | None:
 def _child(mode: str, *args: str, cache: Path) -> dict:
     env = {**os.environ, CACHE_ENV: str(cache)}
     command = [sys.executable, "-m", "conflict_timeline.tools.bench", mode, *args]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    # from the repository's root, as `make run`: the app's .streamlit/config.toml applies
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=REPO_ROOT)
     if result.returncode != 0:
         raise RuntimeError(f"{mode} failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -223,6 +224,7 @@ def measure_load(data_dir: Path, sessions: int, cache: Path, rounds: int = 3) ->
             "false",
         ],
         env=env,
+        cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

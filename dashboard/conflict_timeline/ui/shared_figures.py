@@ -15,10 +15,12 @@ import streamlit as st
 
 from conflict_timeline.data import query
 from conflict_timeline.data.query import FilterSpec
-from conflict_timeline.figures.control import build_control_band
+from conflict_timeline.figures.control import band_over, build_control_band
 from conflict_timeline.figures.deck import POINT_LIMIT as MAP_POINT_LIMIT
 from conflict_timeline.figures.deck import FrozenDeck, build_deck, control_frame, freeze, label_places
+from conflict_timeline.figures.frozen import FrozenFigure
 from conflict_timeline.figures.legend import build_type_legend
+from conflict_timeline.figures.memo import TextMemo
 from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
 from conflict_timeline.ui.data_access import dataset_for, q
 
@@ -48,7 +50,15 @@ def timeline(
         selected=selected,
         key_events=query.key_events(data, spec, KEY_EVENT_TYPES) if one_by_one else None,
         lane_labels={s.side: s.lane for s in data.profile.sides},
+        hover_memo=text_memo(store, "hover"),
     )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def text_memo(store: str, kind: str) -> TextMemo:
+    """Events' hover ("hover") or tooltip ("tooltip") texts made so far for one dataset version,
+    shared by every session (``memo.remembered_texts``)."""
+    return {}
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -61,14 +71,13 @@ def control_band(store: str, date_from: dt.date, date_to: dt.date) -> tuple[go.F
     """The band of one date range: the whole record's band (built once) shown over that range, and
     how many changes fall inside it. Only the axis range depends on the view."""
     whole, dates = _whole_control_band(store)
-    figure = go.Figure(whole.to_dict(), _validate=False)
-    figure.layout["xaxis"]["range"] = [pd.Timestamp(date_from), pd.Timestamp(date_to)]
+    figure = band_over(whole, date_from, date_to)
     inside = int(((dates >= pd.Timestamp(date_from)) & (dates <= pd.Timestamp(date_to))).sum())
     return figure, inside
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _whole_control_band(store: str) -> tuple[go.Figure, pd.Series]:
+def _whole_control_band(store: str) -> tuple[FrozenFigure, pd.Series]:
     data = dataset_for(store)
     start, end = data.date_min, data.date_max
     changes = query.control_changes(data, start, end)
@@ -109,5 +118,6 @@ def map_deck(
         extent=extent,
         # the dataset's busiest places, not the filtered ones: the labels stay put while filtering
         label_ids=label_places(data.places, q(data, "counts_by_place", FilterSpec(), 200), extent),
+        tooltip_memo=text_memo(store, "tooltip"),
     )
     return freeze(deck)
