@@ -246,3 +246,23 @@ def test_control_layers_size_in_pixels_not_a_js_expression(tmp_path):
     deck = json.loads(build_deck(None, None, data.places, control=control_frame(holders, {})).to_json())
     layers = {layer["id"]: layer for layer in deck["layers"]}
     assert layers["control"]["radiusUnits"] == "pixels" and layers["control-changed"]["radiusUnits"] == "pixels"
+
+
+@pytest.mark.parametrize(
+    "asof, since",
+    [
+        ("2020-10-08", "2020-10-01"),  # the capture is inside the range
+        ("2020-10-08", "2020-10-09"),  # the range begins after it
+        ("2020-09-30", "2020-09-01"),  # before it
+        ("2020-10-08", None),  # from the start of the record
+    ],
+)
+def test_holders_from_two_cached_answers_equal_the_one_query(tmp_path, asof, since):
+    # the pages ask for the holders on a day and the changes in a range apart (both cached), so a
+    # new range reuses the day's holders: together they must say what the one query says
+    from conflict_timeline.data import query
+    from conflict_timeline.ui.data_access import control_holders
+
+    data = with_control(tmp_path, HISTORY)
+    day, start = dt.date.fromisoformat(asof), since and dt.date.fromisoformat(since)
+    pd.testing.assert_frame_equal(control_holders(data, day, start), query.control_holders(data, day, start))

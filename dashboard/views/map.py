@@ -14,6 +14,7 @@ from conflict_timeline.figures.deck import (
 from conflict_timeline.figures.timeline import date_labels
 from conflict_timeline.ui import shared_figures
 from conflict_timeline.ui.context import page_header
+from conflict_timeline.ui.data_access import control_holders
 from conflict_timeline.ui.safe import plain_frame
 from conflict_timeline.ui.selection import chart_key, deck_event_id, pick
 from conflict_timeline.ui.url_state import ASOF_KEY
@@ -82,7 +83,7 @@ if show_control:
             format="YYYY-MM-DD",
             help="The control layer shows who held each place on this day (the end of the range unless moved).",
         )
-    holders = ctx.q("control_holders", asof, ctx.view.date_from)
+    holders = control_holders(ctx.data, asof, ctx.view.date_from)
 deck = shared_figures.map_deck(
     str(ctx.data.store),
     ctx.spec,

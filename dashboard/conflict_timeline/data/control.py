@@ -213,12 +213,19 @@ def holders(
             for p, d, h in zip(state["place_id"], state["date"], state["how"])
         ]
     )
-    window = window[window["date"] <= pd.Timestamp(asof)]
-    if since is not None:
-        window = window[window["date"] >= pd.Timestamp(since)]
-    state["changed"] = state["place_id"].isin(set(window["place_id"]))
+    state["changed"] = state["place_id"].isin(changed_between(window, since, asof))
     joined = state.join(places[["name", "label", "latitude", "longitude"]], on="place_id")
     return joined[columns].sort_values(["side", "name"], kind="stable").reset_index(drop=True)
+
+
+def changed_between(window: pd.DataFrame, since: pd.Timestamp | None, asof: pd.Timestamp) -> set[str]:
+    """Places whose holder changed after ``since`` (from the start when None) and up to ``asof``;
+    ``window`` is ``changes(rows)``."""
+    dates = window["date"]
+    inside = dates <= pd.Timestamp(asof)
+    if since is not None:
+        inside &= dates >= pd.Timestamp(since)
+    return set(window.loc[inside, "place_id"])
 
 
 def counts_over_time(rows: pd.DataFrame, date_from: pd.Timestamp, date_to: pd.Timestamp) -> pd.DataFrame:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from conflict_timeline.data import engine
+from conflict_timeline.data import control, engine
 from conflict_timeline.data.paths import check_data_dir, resolve_data_dir
 from conflict_timeline.data.profile import CURATED, Profile, read_profile
 from conflict_timeline.data.store import Progress, open_store, place_label
@@ -50,6 +51,11 @@ class Dataset:
     n_problems: int
     place_synonyms: dict[str, frozenset[str]] = field(repr=False)
     profile: Profile = CURATED
+
+    @cached_property
+    def control_changes(self) -> pd.DataFrame:
+        """``control.changes`` of the control table, worked out once (read on every map rerun)."""
+        return control.changes(self.control)
 
     @property
     def imported(self) -> bool:
@@ -110,7 +116,6 @@ def open_dataset(path: Path, store: Path, meta: dict) -> Dataset:
     eras["min_events"] = pd.to_numeric(eras["min_events"]).astype("Int64")
     eras = eras.set_index("era_id", drop=False).rename_axis(None)
     event_types = table("event_types").set_index("event_type", drop=False).rename_axis(None)
-    control = table("control")
     return Dataset(
         path=path,
         version=meta["version"],
@@ -122,7 +127,7 @@ def open_dataset(path: Path, store: Path, meta: dict) -> Dataset:
         places=places,
         eras=eras,
         event_types=event_types,
-        control=control,
+        control=table("control"),
         has_control=bool(meta.get("control")),
         counts={name: FileCount(**c) for name, c in meta["counts"].items()},
         n_problems=int(meta["problems"]),

@@ -387,6 +387,12 @@ def control_holders(data: Dataset, asof: dt.date, since: dt.date | None = None) 
     return holders
 
 
+def control_changed(data: Dataset, asof: dt.date, since: dt.date | None) -> frozenset[str]:
+    """The tracked places whose holder changed inside (``since``, ``asof``]: ``control_holders``'
+    ``changed`` column, asked on its own so the holders on a day are reused across date ranges."""
+    return frozenset(control.changed_between(data.control_changes, since and pd.Timestamp(since), pd.Timestamp(asof)))
+
+
 def control_counts(data: Dataset, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
     return control.counts_over_time(data.control, pd.Timestamp(date_from), pd.Timestamp(date_to))
 

@@ -147,6 +147,8 @@ def tooltip_text(events: pd.DataFrame) -> list[str]:
 def point_frame(events: pd.DataFrame, tooltip_memo: TextMemo | None = None) -> pd.DataFrame:
     """One row per event to draw; tooltips taken from ``tooltip_memo`` where already made."""
     fat = events["fatalities"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    types = events["event_type"].astype(str).tolist()
+    colors = {t: hex_to_rgb(type_color(t), 215) for t in set(types)}  # shared lists: never mutated
     frame = pd.DataFrame(
         {
             "event_id": events["event_id"].to_numpy(),
@@ -154,7 +156,7 @@ def point_frame(events: pd.DataFrame, tooltip_memo: TextMemo | None = None) -> p
             "lat": events["latitude"].to_numpy(),
             "radius": np.clip(1500 + 900 * np.sqrt(fat), 1500, 15000),
             "uncertainty": events["geo_precision"].astype(str).map(PRECISION_RADIUS).to_numpy(),
-            "color": [hex_to_rgb(type_color(str(t)), 215) for t in events["event_type"]],
+            "color": [colors[t] for t in types],
             "tooltip": remembered_texts(events, tooltip_text, tooltip_memo),
         }
     )
@@ -207,22 +209,25 @@ def control_frame(holders: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame
     firm = holders["verification"] == "confirmed"
     colour = [SIDE_COLORS.get(side, "#888888") for side in holders["side"]]
     tooltips = []
-    for row in holders.itertuples(index=False):
-        since = pd.Timestamp(row.date).strftime({"day": "%d %b %Y", "month": "%b %Y"}.get(row.date_precision, "%Y"))
-        how = "start of the record" if row.how == "initial" else row.how.replace("_", " ")
+    # plain lists: iterating pandas' Arrow-backed strings row by row costs more than the text itself
+    fields = ["label", "side", "previous", "date", "date_precision", "how", "event_id", "verification", "claimed_by"]
+    rows = zip(*(holders[f].tolist() for f in fields), holders["changed"].tolist())
+    for label, side, previous, date, date_precision, how, event_id, verification, claimed_by, changed in rows:
+        since = pd.Timestamp(date).strftime({"day": "%d %b %Y", "month": "%b %Y"}.get(date_precision, "%Y"))
+        how = "start of the record" if how == "initial" else how.replace("_", " ")
         lines = [
-            str(row.label),
-            f"Held by the {CONTROL_SIDE_LABELS.get(row.side, row.side)} since {since} ({how})",
+            str(label),
+            f"Held by the {CONTROL_SIDE_LABELS.get(side, side)} since {since} ({how})",
         ]
-        if isinstance(row.previous, str) and row.previous:
-            lines.append(f"Before: {CONTROL_SIDE_LABELS.get(row.previous, row.previous)}")
-        if row.event_id:
-            lines.append(f"Event: {titles.get(row.event_id, row.event_id)}")
-        status = row.verification
-        if row.claimed_by:
-            status += f" (claimed by {row.claimed_by.replace(';', ', ')})"
+        if isinstance(previous, str) and previous:
+            lines.append(f"Before: {CONTROL_SIDE_LABELS.get(previous, previous)}")
+        if event_id:
+            lines.append(f"Event: {titles.get(event_id, event_id)}")
+        status = verification
+        if claimed_by:
+            status += f" (claimed by {claimed_by.replace(';', ', ')})"
         lines.append(f"Verification: {status}")
-        if row.changed:
+        if changed:
             lines.append("Changed hands within the selected range")
         tooltips.append(deck_text("\n".join(lines)))
     return pd.DataFrame(
@@ -242,7 +247,7 @@ def _control_layers(frame: pd.DataFrame) -> list[pdk.Layer]:
     return [
         pdk.Layer(  # a dark ring around places that changed hands within the range
             "ScatterplotLayer",
-            data=frame[frame["changed"]],
+            data=records(frame[frame["changed"]]),
             id="control-changed",
             get_position=["lon", "lat"],
             get_radius=11,
@@ -255,7 +260,7 @@ def _control_layers(frame: pd.DataFrame) -> list[pdk.Layer]:
         ),
         pdk.Layer(
             "ScatterplotLayer",
-            data=frame,
+            data=records(frame),
             id="control",
             get_position=["lon", "lat"],
             get_radius=7,
@@ -349,7 +354,7 @@ def build_deck(
         layers.append(
             pdk.Layer(
                 "PolygonLayer",
-                data=density_frame(cells if cells is not None else pd.DataFrame(), density_cell(extent)),
+                data=records(density_frame(cells if cells is not None else pd.DataFrame(), density_cell(extent))),
                 id="density",
                 get_polygon="polygon",
                 get_fill_color="color",
@@ -364,7 +369,7 @@ def build_deck(
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                data=vague,
+                data=records(vague),
                 id="uncertainty",
                 get_position=["lon", "lat"],
                 get_radius="uncertainty",
@@ -378,7 +383,7 @@ def build_deck(
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                data=points,
+                data=records(points),
                 id="events",
                 get_position=["lon", "lat"],
                 get_radius="radius",
@@ -397,7 +402,7 @@ def build_deck(
             layers.append(
                 pdk.Layer(
                     "ScatterplotLayer",
-                    data=chosen,
+                    data=records(chosen),
                     id="selected",
                     get_position=["lon", "lat"],
                     get_radius="radius",
@@ -413,7 +418,7 @@ def build_deck(
     layers.append(
         pdk.Layer(
             "TextLayer",
-            data=labels,
+            data=records(labels),
             id="labels",
             get_position=["lon", "lat"],
             get_text="label",
@@ -454,13 +459,18 @@ class FrozenDeck(pdk.Deck):
         return self._frozen
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """A layer's rows as plain dicts, column by column: pydeck would call ``to_dict("records")``,
+    which boxes every cell on its own (the costliest step of a map with a thousand events)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
 def freeze(deck: pdk.Deck) -> FrozenDeck:
-    """``deck`` as a FrozenDeck: its layers' data as plain records (nothing left for Streamlit to
-    convert in place, so sharing it across sessions' threads is safe), its JSON compact (orjson,
-    no indentation: about half of pydeck's bytes)."""
-    for layer in deck.layers:
-        if isinstance(layer.data, pd.DataFrame):
-            layer.data = layer.data.to_dict(orient="records")
+    """``deck`` as a FrozenDeck: its JSON made once and compact (orjson, no indentation: about half
+    of pydeck's bytes). Its layers hold plain records (``records``), so nothing is left for
+    Streamlit to convert in place when sessions' threads share it."""
     text = orjson.dumps(deck, default=default_serialize, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     deck.__class__ = FrozenDeck
     deck._frozen = text

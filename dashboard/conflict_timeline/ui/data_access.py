@@ -7,6 +7,7 @@ the same link share one computation.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -131,3 +132,10 @@ def comparison_matches(
     _DATASETS.setdefault(str(a.store), a)
     _DATASETS.setdefault(str(b.store), b)
     return _cached_matches(str(a.store), event_id, str(b.store), days, km)
+
+
+def control_holders(data: Dataset, asof: dt.date, since: dt.date | None) -> pd.DataFrame:
+    """``query.control_holders(data, asof, since)`` from two cached answers: the holders on ``asof``
+    (the same for every date range ending there) and the places that changed inside the range."""
+    holders = q(data, "control_holders", asof)
+    return holders.assign(changed=holders["place_id"].isin(q(data, "control_changed", asof, since)))

@@ -22,7 +22,7 @@ from conflict_timeline.figures.frozen import FrozenFigure
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.memo import TextMemo
 from conflict_timeline.figures.timeline import KEY_EVENT_TYPES, POINT_LIMIT, build_timeline
-from conflict_timeline.ui.data_access import dataset_for, q
+from conflict_timeline.ui.data_access import control_holders, dataset_for, q
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -106,7 +106,7 @@ def map_deck(
     cells = q(data, "density_cells", spec, extent, cell) if drawn == "density" else None
     control = None
     if asof is not None:
-        holders = q(data, "control_holders", asof, date_from)
+        holders = control_holders(data, asof, date_from)
         control = control_frame(holders, dict(zip(holders["event_id"], holders["event_title"])))
     deck = build_deck(
         points,
