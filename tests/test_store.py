@@ -110,3 +110,25 @@ def test_the_version_is_not_rehashed_while_files_are_unchanged(mini_dir, monkeyp
     assert dataset_version(mini_dir) == first and reads == []
     (mini_dir / "events.csv").write_text((mini_dir / "events.csv").read_text() + "\n")
     assert dataset_version(mini_dir) != first and reads
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5])
+def test_events_written_in_date_ordered_batches_equal_one_sort(mini_dir, tmp_path, monkeypatch, batch):
+    # large datasets sort and write the events table a batch of eids at a time, then join the
+    # batches into one file: the result must be the one-sort table, row for row and type for type
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    def compile_with(size: int, out):
+        monkeypatch.setattr(store_module, "EVENT_BATCH", size)
+        store_module.compile_store(mini_dir, out, "v", dt.date(2026, 1, 1), None)
+        return pq.read_table(out / "events.parquet")
+
+    whole = compile_with(10_000, tmp_path / "whole")
+    batched = compile_with(batch, tmp_path / f"batched-{batch}")
+    assert whole.num_rows > batch  # more than one batch was written
+    assert batched.schema == whole.schema
+    assert batched.to_pylist() == whole.to_pylist()
+    assert batched["eid"].to_pylist() == sorted(batched["eid"].to_pylist())
+    assert not list((tmp_path / f"batched-{batch}").rglob("batches"))  # the batches are gone

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from conflict_timeline.data import control as control_table
 from conflict_timeline.data.engine import THREADS, new_connection
@@ -47,6 +48,10 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 # the event columns kept as text in the chunk parts ("actors" becomes the long event_actors table)
 EVENT_TEXT = tuple(c for c in COLUMNS["events.csv"] if c != "actors")
+# The events table is sorted and written this many events at a time, in date order, then joined
+# into one file: one sort of ten million wide rows ran out of DuckDB's 1 GB; a batch never does.
+EVENT_BATCH = 250_000
+ROW_GROUP = 100_000
 
 
 def cache_root() -> Path | None:
@@ -300,17 +305,18 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     con.execute("CREATE TEMP TABLE places_t AS SELECT * FROM places_in")
     con.execute("CREATE TEMP TABLE types_t AS SELECT * FROM types_in")
 
-    def copy(sql: str, name: str) -> None:
-        con.execute(f"COPY ({sql}) TO '{(out / name).as_posix()}' (FORMAT parquet, ROW_GROUP_SIZE 100000)")
+    def copy(sql: str, target: str | Path) -> None:
+        path = (out / target).as_posix()  # a file name in the store, or a full path
+        con.execute(f"COPY ({sql}) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP})")
 
-    def copy_wide(sql: str, name: str) -> None:
+    def copy_wide(sql: str, target: Path) -> None:
         try:
-            copy(sql, name)
+            copy(sql, target)
         except duckdb.OutOfMemoryException:
             # two threads' sort runs and Parquet row groups of long texts (an ACLED import, ~1.2 KB an
             # event) ran out of the 1 GB limit at 1,000,000 events; on one thread the same copy fits
             con.execute("SET threads = 1")
-            copy(sql, name)
+            copy(sql, target)
             con.execute(f"SET threads = {THREADS}")
 
     copy(
@@ -326,34 +332,47 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
         "sources.parquet",
     )
     sources_file = (out / "sources.parquet").as_posix()
-    copy_wide(
-        f"""WITH ev AS (
-              SELECT e.*, i.eid, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
-                     TRY_STRPTIME(NULLIF(e.date_end, ''), '%Y-%m-%d')::DATE AS de
-              FROM ev_raw e JOIN ev_id i ON i.line = e.line),
-            src_n AS (SELECT eid, count(*) AS n_sources FROM read_parquet('{sources_file}') GROUP BY eid),
-            src_1 AS (SELECT eid, url AS first_url FROM read_parquet('{sources_file}') WHERE pos = 1)
-           SELECT ev.eid, ev.event_id, ev.ds AS date_start, ev.de AS date_end, ev.date_precision, ev.title, ev.summary,
-                  ev.event_type, t.label AS type_label, t.acled_event_type, t.category,
-                  ev.place_id, pl.name AS place_name, pl.label AS place_label, pl.latitude, pl.longitude,
-                  pl.country AS place_country, ev.geo_precision,
-                  NULLIF(ev.fatalities, '')::BIGINT AS fatalities,
-                  NULLIF(ev.fatalities_low, '')::BIGINT AS fatalities_low,
-                  NULLIF(ev.fatalities_high, '')::BIGINT AS fatalities_high,
-                  ev.claimed_by, ev.verification,
-                  {_span_sql(profile.imported)},
-                  ev.side, ev.actor_names, ev.actor_ids, ev.actor_roles,
-                  src_n.n_sources, src_1.first_url,
-                  ev.own_text || ' ' || coalesce(pl.folded_names, '') || ' ' || coalesce(ev.actor_text, '')
-                      AS search_text,
-                  ev.line
-           FROM ev JOIN places_t pl ON pl.place_id = ev.place_id
-                   JOIN types_t t ON t.event_type = ev.event_type
-                   LEFT JOIN src_n ON src_n.eid = ev.eid
-                   LEFT JOIN src_1 ON src_1.eid = ev.eid
-           ORDER BY ev.eid""",
-        "events.parquet",
-    )
+    n_ids = con.execute("SELECT count(*) FROM ev_id").fetchall()[0][0]
+    batches = [(lo, lo + EVENT_BATCH) for lo in range(0, max(n_ids, 1), EVENT_BATCH)]
+    written: list[Path] = []
+    (out / "batches").mkdir()  # apart from the parts: the parts' views read events-*.parquet there
+    for k, (lo, hi) in enumerate(batches):
+        report("Writing the columnar store", k, len(batches))
+        # one batch of eids (date order): the sources file is in eid order, so its range is read alone
+        target = out / "events.parquet" if len(batches) == 1 else out / "batches" / f"events-{k:05d}.parquet"
+        copy_wide(
+            f"""WITH ids AS (SELECT line, eid FROM ev_id WHERE eid >= {lo} AND eid < {hi}),
+                ev AS (
+                  SELECT e.*, ids.eid, strptime(e.date_start, '%Y-%m-%d')::DATE AS ds,
+                         TRY_STRPTIME(NULLIF(e.date_end, ''), '%Y-%m-%d')::DATE AS de
+                  FROM ev_raw e JOIN ids ON ids.line = e.line),
+                src AS (SELECT eid, url, pos FROM read_parquet('{sources_file}') WHERE eid >= {lo} AND eid < {hi}),
+                src_n AS (SELECT eid, count(*) AS n_sources FROM src GROUP BY eid),
+                src_1 AS (SELECT eid, url AS first_url FROM src WHERE pos = 1)
+               SELECT ev.eid, ev.event_id, ev.ds AS date_start, ev.de AS date_end, ev.date_precision, ev.title,
+                      ev.summary, ev.event_type, t.label AS type_label, t.acled_event_type, t.category,
+                      ev.place_id, pl.name AS place_name, pl.label AS place_label, pl.latitude, pl.longitude,
+                      pl.country AS place_country, ev.geo_precision,
+                      NULLIF(ev.fatalities, '')::BIGINT AS fatalities,
+                      NULLIF(ev.fatalities_low, '')::BIGINT AS fatalities_low,
+                      NULLIF(ev.fatalities_high, '')::BIGINT AS fatalities_high,
+                      ev.claimed_by, ev.verification,
+                      {_span_sql(profile.imported)},
+                      ev.side, ev.actor_names, ev.actor_ids, ev.actor_roles,
+                      src_n.n_sources, src_1.first_url,
+                      ev.own_text || ' ' || coalesce(pl.folded_names, '') || ' ' || coalesce(ev.actor_text, '')
+                          AS search_text,
+                      ev.line
+               FROM ev JOIN places_t pl ON pl.place_id = ev.place_id
+                       JOIN types_t t ON t.event_type = ev.event_type
+                       LEFT JOIN src_n ON src_n.eid = ev.eid
+                       LEFT JOIN src_1 ON src_1.eid = ev.eid
+               ORDER BY ev.eid""",
+            target,
+        )
+        written.append(target)
+    if len(batches) > 1:
+        _join_parquet(written, out / "events.parquet")
     copy("SELECT * EXCLUDE (folded) FROM actors_t", "actors.parquet")
     copy("SELECT * FROM places_t", "places.parquet")
     copy("SELECT * FROM types_t", "event_types.parquet")
@@ -389,6 +408,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     ).fetchall()[0]
     con.close()
     shutil.rmtree(parts, ignore_errors=True)
+    shutil.rmtree(out / "batches", ignore_errors=True)
     shutil.rmtree(out / "tmp", ignore_errors=True)
     meta = {
         "format": FORMAT,
@@ -408,6 +428,23 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     (out / "meta.json").write_text(json.dumps(meta, indent=1))
     report("Ready", 1, 1)
     return meta
+
+
+def _join_parquet(parts: list[Path], target: Path) -> None:
+    """The row groups of ``parts``, in order, as one Parquet file: one row group in memory at a time."""
+    writer = None
+    try:
+        for part in parts:
+            reader = pq.ParquetFile(part)
+            for i in range(reader.num_row_groups):
+                group = reader.read_row_group(i)
+                if writer is None:
+                    writer = pq.ParquetWriter(target, group.schema, compression="snappy")
+                writer.write_table(group, row_group_size=ROW_GROUP)
+            part.unlink()  # the disk holds the parts and the joined file only one part at a time
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _span_sql(imported: bool) -> str:
