@@ -266,3 +266,24 @@ def test_holders_from_two_cached_answers_equal_the_one_query(tmp_path, asof, sin
     data = with_control(tmp_path, HISTORY)
     day, start = dt.date.fromisoformat(asof), since and dt.date.fromisoformat(since)
     pd.testing.assert_frame_equal(control_holders(data, day, start), query.control_holders(data, day, start))
+
+
+def test_the_compile_reads_the_spans_of_only_the_events_the_table_names(tmp_path, monkeypatch):
+    # a dataset may hold ten million events and the table a few hundred rows: reading every event's
+    # span into a dict held gigabytes during a 10,000,000-event compile
+    asked, answered = [], []
+    real = control.read_control
+
+    def spy(path, places, spans_of, actors):
+        def recording(ids):
+            asked.append(set(ids))
+            answered.append(spans_of(ids))
+            return answered[-1]
+
+        return real(path, places, recording, actors)
+
+    monkeypatch.setattr(control, "read_control", spy)
+    data = with_control(tmp_path, HISTORY)
+    assert data.ok, [str(p) for p in data.problems]
+    assert asked == [{E1, E3}] and set(answered[0]) == {E1, E3}
+    assert data.n_events > 2  # the other events' spans were never read

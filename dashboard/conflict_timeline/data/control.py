@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +56,13 @@ def event_ids(path: Path) -> set[str]:
 def read_control(
     path: Path,
     places: set[str],
-    event_spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]],
+    event_spans: Callable[[set[str]], dict[str, tuple[pd.Timestamp, pd.Timestamp]]],
     actors: set[str],
 ) -> Control:
-    """Read and check ``control.csv`` in ``path``; a missing file is an empty, valid table."""
+    """Read and check ``control.csv`` in ``path``; a missing file is an empty, valid table.
+
+    ``event_spans(ids)`` gives the span of each of the accepted events among ``ids`` (the events the
+    table names: a dataset may hold millions, the table a few hundred)."""
     target = path / FILE
     if not target.is_file():
         return Control(EMPTY.copy(), [], 0)
@@ -92,6 +96,7 @@ def read_control(
     def bad(line: int, field_name: str, reason: str, value: str = "") -> None:
         problems.append(Problem(FILE, line, field_name, reason, value))
 
+    spans = event_spans({row["event_id"] for _, row in records if row["event_id"]})
     initial_seen: dict[str, int] = {}
     for line, row in records:
         before = len(problems)
@@ -125,7 +130,7 @@ def read_control(
         elif not event:
             bad(line, "event_id", "is required on every row except initial ones")
         if event:
-            span = event_spans.get(event)
+            span = spans.get(event)
             if span is None:
                 bad(line, "event_id", "names an event that does not exist (or was set aside)", event)
             elif not pd.isna(parsed) and not (span[0] <= parsed <= span[1]):

@@ -380,11 +380,17 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     copy("SELECT * FROM eras_in", "eras.parquet")
 
     # 6. control of territory (optional, small)
-    spans = con.execute(
-        f"SELECT event_id, span_start, span_end FROM read_parquet('{(out / 'events.parquet').as_posix()}')"
-    )
-    span_map = {e: (pd.Timestamp(s), pd.Timestamp(t)) for e, s, t in spans.fetchall()}
-    control = control_table.read_control(data_path, good_places, span_map, good_actors)
+    events_file = (out / "events.parquet").as_posix()
+
+    def spans_of(ids: set[str]) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+        rows = con.execute(
+            f"SELECT event_id, span_start, span_end FROM read_parquet('{events_file}') "
+            "WHERE list_contains(?, event_id)",
+            [sorted(ids)],
+        ).fetchall()
+        return {e: (pd.Timestamp(s), pd.Timestamp(t)) for e, s, t in rows}
+
+    control = control_table.read_control(data_path, good_places, spans_of, good_actors)
     problems += control.problems
     con.register("control_in", control.rows)
     copy("SELECT * FROM control_in", "control.parquet")

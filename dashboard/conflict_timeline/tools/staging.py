@@ -121,7 +121,7 @@ def check(staging: Path, core: Path) -> int:
         data = load_dataset(work)
         events = data.all_events()
         spans = dict(zip(events["event_id"], zip(events["span_start"], events["span_end"])))
-        checked = control.read_control(work, set(data.places.index), spans, set(data.actors.index))
+        checked = control.read_control(work, set(data.places.index), lambda ids: spans, set(data.actors.index))
         problems = [p for p in data.problems if p.file != control.FILE]
     staged = {row["event_id"] for row in _rows(staging / "events.csv")[1]}
     mine = problems + checked.problems
