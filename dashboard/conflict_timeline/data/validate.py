@@ -52,7 +52,9 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
 
 
-CHUNK_ROWS = 250_000
+# Rows checked at a time: 250,000 rows of text held ~1 GB as Python objects at 1,000,000 events;
+# 100,000 peak at about 0.6 GB, and the compile runs no slower.
+CHUNK_ROWS = 100_000
 TEXT = "string[pyarrow]"
 MAX_CELL = 128 * 1024  # bytes; a longer cell is a problem, never a crash
 _NOT_UTF8 = re.compile(r"[\udc80-\udcff]")
