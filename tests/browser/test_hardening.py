@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import urllib.request
 from urllib.parse import quote, urlsplit
 
@@ -92,6 +93,20 @@ def _view(page) -> tuple[str, str, str, int]:
     )
 
 
+def _stable_view(page, timeout_s: float = 20.0) -> tuple[str, str, str, int]:
+    """``_view`` once two reads 0.5 s apart agree: under load, the status widget can vanish before
+    a Back/Forward rerun has redrawn the sidebar and the count."""
+    deadline = time.monotonic() + timeout_s
+    view = _view(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        again = _view(page)
+        if again == view:
+            return view
+        view = again
+    return view
+
+
 @pytest.fixture(scope="module")
 def frozen_server(tmp_path_factory):
     """The shipped data, copied: counts cannot change under the test while data/ is being edited."""
@@ -106,14 +121,14 @@ def frozen_server(tmp_path_factory):
 def test_back_and_forward_restore_the_earlier_view(page, frozen_server):
     page.goto(f"{frozen_server.url}/?actor=russia")
     wait_for_app(page)
-    first = _view(page)
+    first = _stable_view(page)
     assert "Russia" in first[2]
     search = page.locator(".st-key-f_q input")
     search.fill("Ganja")
     search.press("Enter")
     page.wait_for_function("() => location.search.includes('q=Ganja')", timeout=20_000)
     wait_for_app(page)
-    searched = _view(page)
+    searched = _stable_view(page)
     assert searched[3] < first[3]
     page.locator("[data-testid='stSidebarNav'] a", has_text="Map").click()
     page.wait_for_url(re.compile(r"/map"), timeout=20_000)
@@ -123,18 +138,18 @@ def test_back_and_forward_restore_the_earlier_view(page, frozen_server):
     for _ in range(3):  # Back until the timeline page shows again (a page switch is two entries)
         page.go_back()
         wait_for_app(page)
-        seen.append(_view(page))
+        seen.append(_stable_view(page))
         if seen[-1][0] == "/":
             break
     assert seen[-1] == searched, seen  # the earlier page, with its search and actor
     assert page.get_by_role("heading", name="Timeline").count() == 1
     page.go_back()
     wait_for_app(page)
-    assert _view(page) == first  # the search is gone again, the actor stays
+    assert _stable_view(page) == first  # the search is gone again, the actor stays
     shot(page, "hardening-back")
     page.go_forward()
     wait_for_app(page)
-    assert _view(page) == searched
+    assert _stable_view(page) == searched
 
 
 @pytest.fixture(scope="module")
