@@ -252,7 +252,7 @@ def density_cells(data: Dataset, spec: FilterSpec, bbox, cell: float, limit: int
 def counts_by_actor(data: Dataset, spec: FilterSpec) -> pd.DataFrame:
     """Per actor: events it is involved in (itself, not its sub-actors), first and last date."""
     clause, params = where(data, spec, alias="e")
-    sql = f"""SELECT a.actor_id, count(DISTINCT a.eid) AS events, min(e.date_start) AS first,
+    sql = f"""SELECT a.actor_id, count(*) FILTER (WHERE a.first_role) AS events, min(e.date_start) AS first,
                      max(e.date_start) AS last
               FROM event_actors a JOIN events e ON e.eid = a.eid
               WHERE {clause} GROUP BY 1 ORDER BY events DESC, a.actor_id"""
@@ -287,7 +287,7 @@ def counterparts(
 ) -> pd.DataFrame:
     """Actors that appear in the same events as ``actor_ids`` (outside that set), most frequent first."""
     clause, params = where(data, spec, alias="e")
-    sql = f"""SELECT o.actor_id, count(DISTINCT o.eid) AS events
+    sql = f"""SELECT o.actor_id, count(*) FILTER (WHERE o.first_role) AS events
               FROM event_actors o JOIN events e ON e.eid = o.eid
               WHERE {clause} AND NOT list_contains(?, o.actor_id)
                 AND o.eid IN (SELECT eid FROM event_actors WHERE list_contains(?, actor_id))

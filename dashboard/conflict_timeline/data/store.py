@@ -320,7 +320,10 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
             con.execute(f"SET threads = {THREADS}")
 
     copy(
-        """SELECT i.eid, p.event_id, p.actor_id, p.role, p.pos::INTEGER AS pos
+        # first_role: an actor named twice in one event (two roles) counts once, without count(DISTINCT),
+        # which took two thirds of the Actors page at 10,000,000 events
+        """SELECT i.eid, p.event_id, p.actor_id, p.role, p.pos::INTEGER AS pos,
+                  row_number() OVER (PARTITION BY i.eid, p.actor_id ORDER BY p.pos) = 1 AS first_role
            FROM pairs_raw p JOIN ev_id i ON i.line = p.line ORDER BY i.eid, p.pos""",
         "event_actors.parquet",
     )
