@@ -38,7 +38,8 @@ def test_links_are_long_tables_not_list_cells(mini):
     from conflict_timeline.data import engine
 
     pairs = engine.query(mini.store, "SELECT * FROM event_actors")
-    assert list(pairs.columns) == ["eid", "event_id", "actor_id", "role", "pos"]
+    assert list(pairs.columns) == ["eid", "event_id", "actor_id", "role", "pos", "first_role"]
+    assert pairs["first_role"].all()  # no actor is named twice in one of these events
     assert len(pairs) == sum(len(e[7].split(";")) for e in EVENTS)
     types = engine.query(mini.store, "DESCRIBE events")
     assert not types["column_type"].str.contains(r"\[\]").any()  # no list columns
