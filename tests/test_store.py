@@ -105,12 +105,14 @@ def test_the_version_is_not_rehashed_while_files_are_unchanged(mini_dir, monkeyp
     from conflict_timeline.data.paths import dataset_version
 
     first = dataset_version(mini_dir)
+    text = (mini_dir / "events.csv").read_text()
     reads = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    real = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: reads.append(self.name) or real(self, *a, **k))
     assert dataset_version(mini_dir) == first and reads == []
-    (mini_dir / "events.csv").write_text((mini_dir / "events.csv").read_text() + "\n")
-    assert dataset_version(mini_dir) != first and reads
+    with open(mini_dir / "events.csv", "w", encoding="utf-8") as handle:  # not through Path.open
+        handle.write(text + "\n")
+    assert dataset_version(mini_dir) != first and "events.csv" in reads
 
 
 @pytest.mark.parametrize("batch", [1, 2, 5])
