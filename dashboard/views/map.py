@@ -8,6 +8,7 @@ import streamlit as st
 from conflict_timeline.data.text import fold
 from conflict_timeline.figures.deck import (
     CONTROL_SIDE_LABELS,
+    POINT_COLUMNS,
     POINT_LIMIT,
     density_cell,
 )
@@ -52,6 +53,7 @@ basemap = right.selectbox(
     }[v],
 )
 OUTSIDE_ROWS = 500  # the "Elsewhere" list shows this many; the caption gives the full count
+OUTSIDE_COLUMNS = "event_id, title, place_name, date_start, date_end, date_precision"
 # The map covers where the dataset's events are (its far-away venues are listed as "Elsewhere").
 extent = ctx.q("map_extent")
 cell = density_cell(extent)
@@ -64,7 +66,8 @@ if ctx.count == 0:
     )
 wanted = mode or "points"
 drawn = "points" if wanted == "points" and n_inside <= POINT_LIMIT else "density"
-points = ctx.q("events_in_box", ctx.spec, extent, True, POINT_LIMIT) if drawn == "points" else None
+# the same question as the map's deck asks (one cached answer for both)
+points = ctx.q("events_in_box", ctx.spec, extent, True, POINT_LIMIT, 0, POINT_COLUMNS) if drawn == "points" else None
 show_control = ctx.data.has_control and (layer_choice or "on") == "on"
 holders = None
 asof = ctx.view.date_to
@@ -137,7 +140,7 @@ with side_col:
             width="stretch",
         )
     st.markdown(f"**Elsewhere** ({n_outside:,} event{'' if n_outside == 1 else 's'} outside the mapped area)")
-    outside = ctx.q("events_in_box", ctx.spec, extent, False, OUTSIDE_ROWS) if n_outside else None
+    outside = ctx.q("events_in_box", ctx.spec, extent, False, OUTSIDE_ROWS, 0, OUTSIDE_COLUMNS) if n_outside else None
     if outside is None or outside.empty:
         st.caption("None with these filters.")
     else:

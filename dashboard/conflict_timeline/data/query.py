@@ -230,11 +230,19 @@ def count_in_box(data: Dataset, spec: FilterSpec, bbox, inside: bool = True) -> 
 
 
 def events_in_box(
-    data: Dataset, spec: FilterSpec, bbox, inside: bool = True, limit: int = 5000, offset: int = 0
+    data: Dataset,
+    spec: FilterSpec,
+    bbox,
+    inside: bool = True,
+    limit: int = 5000,
+    offset: int = 0,
+    columns: str = EVENT_COLUMNS,
 ) -> pd.DataFrame:
+    """The matching events inside (or outside) ``bbox``, in date order; ``columns`` a constant list
+    (a page that reads few columns asks for those: converting text columns is most of the cost)."""
     clause, params = where(data, spec)
     box, box_params = _bbox_clause(bbox, inside)
-    sql = f"""SELECT {EVENT_COLUMNS} FROM events WHERE {clause} AND {box}
+    sql = f"""SELECT {columns} FROM events WHERE {clause} AND {box}
               ORDER BY date_start, event_id LIMIT ? OFFSET ?"""
     return _run(data, sql, [*params, *box_params, limit, offset])
 

@@ -129,6 +129,13 @@ def deck_text(text: object) -> str:
     return WORD_JOINER + text if text.startswith("@@") else text
 
 
+# What ``point_frame`` and its tooltips read: the map asks the engine for these columns only.
+POINT_COLUMNS = (
+    "event_id, date_start, title, event_type, type_label, place_label, latitude, longitude, geo_precision, "
+    "fatalities, verification, actor_names"
+)
+
+
 def tooltip_text(events: pd.DataFrame) -> list[str]:
     """Plain text (the tooltip uses 'text', never 'html', so data cannot inject markup)."""
     out = []

@@ -16,8 +16,8 @@ import streamlit as st
 from conflict_timeline.data import query
 from conflict_timeline.data.query import FilterSpec
 from conflict_timeline.figures.control import band_over, build_control_band
+from conflict_timeline.figures.deck import POINT_COLUMNS, FrozenDeck, build_deck, control_frame, freeze, label_places
 from conflict_timeline.figures.deck import POINT_LIMIT as MAP_POINT_LIMIT
-from conflict_timeline.figures.deck import FrozenDeck, build_deck, control_frame, freeze, label_places
 from conflict_timeline.figures.frozen import FrozenFigure
 from conflict_timeline.figures.legend import build_type_legend
 from conflict_timeline.figures.memo import TextMemo
@@ -102,7 +102,9 @@ def map_deck(
     data = dataset_for(store)
     # through the shared query cache: the page asks the same questions (points, holders) beside the map
     extent = q(data, "map_extent")
-    points = q(data, "events_in_box", spec, extent, True, MAP_POINT_LIMIT) if drawn == "points" else None
+    points = None
+    if drawn == "points":
+        points = q(data, "events_in_box", spec, extent, True, MAP_POINT_LIMIT, 0, POINT_COLUMNS)
     cells = q(data, "density_cells", spec, extent, cell) if drawn == "density" else None
     control = None
     if asof is not None:
