@@ -75,10 +75,13 @@ def test_read_only_data_directory(mini_dir):
         mini_dir.chmod(0o755)
 
 
-def test_progress_is_reported_in_rows(tmp_path):
+def test_progress_is_reported_in_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "EVENT_BATCH", 2)  # the events table is written in batches
     seen = []
     load_dataset(make_dataset(tmp_path / "d"), progress=lambda what, done, total: seen.append((what, done, total)))
     assert ("Validating events", len(EVENTS), len(EVENTS)) in seen
+    writing = [(done, total) for what, done, total in seen if what == "Writing the columnar store" and total > 1]
+    assert writing == [(0, len(EVENTS)), (2, len(EVENTS)), (4, len(EVENTS))]  # events written so far, of all
     assert seen[-1][0] == "Ready"
 
 

@@ -340,7 +340,7 @@ def compile_store(data_path: Path, out: Path, version: str, today: dt.date, prog
     written: list[Path] = []
     (out / "batches").mkdir()  # apart from the parts: the parts' views read events-*.parquet there
     for k, (lo, hi) in enumerate(batches):
-        report("Writing the columnar store", k, len(batches))
+        report("Writing the columnar store", lo, n_ids)  # events written so far
         # one batch of eids (date order): the sources file is in eid order, so its range is read alone
         target = out / "events.parquet" if len(batches) == 1 else out / "batches" / f"events-{k:05d}.parquet"
         copy_wide(

@@ -37,7 +37,9 @@ def _compile_with_progress(path) -> None:
         bar = st.progress(0.0)
 
         def progress(what: str, done: int, total: int) -> None:
-            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{what}: {done:,} of {total:,} rows")
+            # stages without a count (checking links) report 0 of 1: their name alone
+            text = f"{what}: {done:,} of {total:,} rows" if total > 1 else f"{what}…"
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=text)
 
         open_store(path, progress=progress)
     slot.empty()
