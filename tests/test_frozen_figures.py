@@ -160,3 +160,16 @@ def test_the_timeline_reads_the_same_with_or_without_the_memo(mini):
     assert set(memo) == set(plain) and eid("e2") in memo
     events = q.apply_filters(mini, FilterSpec(date_from=args[0].date(), date_to=args[1].date()))
     assert dict(zip(events["event_id"], hover_text(events))) == {i: memo[i] for i in events["event_id"]}
+
+
+@pytest.mark.parametrize(
+    "start, end, whole_steps",
+    [
+        ("2012-06-01", "2012-06-10", True),  # one or two events a day: 0, 1, 2 — never "0, 1, 1"
+        ("2020-09-27", "2020-11-10", False),  # dozens a day: Plotly chooses the steps
+    ],
+)
+def test_small_counts_are_ticked_in_whole_steps(shipped, start, end, whole_steps):
+    figure = _timeline(shipped, pd.Timestamp(start), pd.Timestamp(end), "D")
+    layout = figure.to_dict()["layout"]
+    assert (layout["yaxis2"].get("dtick") == 1) is whole_steps

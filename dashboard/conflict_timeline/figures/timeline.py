@@ -289,8 +289,11 @@ def build_timeline(
         fixedrange=True,
         showgrid=False,
     )
-    for axis in ("yaxis2", "yaxis3"):
+    fatalities = counts[[f"fatalities_{status}" for status in statuses]].sum(axis=1)
+    for axis, values in (("yaxis2", counts["events"]), ("yaxis3", fatalities)):
         layout[axis].update(fixedrange=True, rangemode="tozero", tickformat="d", nticks=4)
+        if len(values) == 0 or values.max() <= 4:
+            layout[axis]["dtick"] = 1  # small counts: whole steps (Plotly's halves read "0, 1, 1")
     for axis in ("xaxis", "xaxis2"):
         layout[axis]["range"] = window
     layout["xaxis3"].update(
