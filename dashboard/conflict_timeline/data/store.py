@@ -49,7 +49,7 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 # the event columns kept as text in the chunk parts ("actors" becomes the long event_actors table)
 EVENT_TEXT = tuple(c for c in COLUMNS["events.csv"] if c != "actors")
 # The events table is sorted and written this many events at a time, in date order, then joined
-# into one file: one sort of ten million wide rows ran out of DuckDB's 1 GB; a batch never does.
+# into one file: one sort of ten million wide rows ran out of DuckDB's 1 GB; a batch fits.
 EVENT_BATCH = 250_000
 ROW_GROUP = 100_000
 
