@@ -16,8 +16,9 @@ from conflict_timeline.figures import memo as memo_module
 from conflict_timeline.figures.control import band_over, build_control_band
 from conflict_timeline.figures.frozen import FrozenFigure
 from conflict_timeline.figures.memo import remembered_texts
-from conflict_timeline.figures.timeline import build_timeline, hover_text
+from conflict_timeline.figures.timeline import hover_text
 from tests.conftest import eid
+from tests.test_figures import _timeline as timeline_of
 
 # Plotly's orjson path tries these options first and only cleans the spec (slowly, value by value)
 # when orjson refuses it.
@@ -30,18 +31,11 @@ def shipped():
 
 
 def _timeline(data, start, end, freq, points=True, **kwargs):
+    """``tests.test_figures._timeline`` over [start, end], with the key events drawn one by one."""
     spec = FilterSpec(date_from=start.date(), date_to=end.date())
-    return build_timeline(
-        q.apply_filters(data, spec) if points else None,
-        None if points else q.lane_grid(data, spec, freq, "side", start.date()),
-        q.counts_over_time(data, spec, freq, start.date()),
-        data.eras,
-        start,
-        end,
-        freq,
-        key_events=q.key_events(data, spec, ("ceasefire_agreement",)) if points else None,
-        **kwargs,
-    )
+    if points:
+        kwargs.setdefault("key_events", q.key_events(data, spec, ("ceasefire_agreement",)))
+    return timeline_of(data, spec, start, end, freq, points, **kwargs)
 
 
 def _band(data, start, end):
