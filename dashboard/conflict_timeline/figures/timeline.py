@@ -198,7 +198,7 @@ def build_timeline(
         xs = dates(points["date_start"].clip(lower=date_from))
         ys = lanes_all.map(lane_pos).to_numpy(dtype=float) + _jitter(points["event_id"])
         sizes = marker_size(recorded_fatalities(points))
-        hovers = np.array(remembered_texts(points, hover_text, hover_memo) or [], dtype=object)
+        hovers = np.array(remembered_texts(points, hover_text, hover_memo), dtype=object)
         types = points["event_type"].astype(str).to_numpy(dtype=object)
         labels = points["type_label"].astype(str).to_numpy(dtype=object)
         violent = (points["category"].astype(str) == "violence").to_numpy()
